@@ -1,0 +1,3 @@
+from fixup.cli import main
+
+main()

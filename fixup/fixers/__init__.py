@@ -1,0 +1,117 @@
+"""The fixer registry.
+
+A fixer is a module in this package. Its name is the module's name with ``-`` for ``_``
+(``relative_imports`` -> ``relative-imports``), never typed twice; its docstring is its
+documentation (``fixup explain NAME``, the README's fixer list). A fixer module defines:
+
+- ``ORDER``: its place in the pipeline (each fixer sees the result of the ones before);
+- ``OPTIONS``: a dict of option name -> ``Option`` (optional);
+- ``plan(ctx: FixerContext) -> Plan``: find the problems, plan the repairs. It must not
+  write files or talk to git except through ``ctx.project``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from fixup.cache import Cache
+from fixup.config import Config, ConfigError
+from fixup.fix import Plan
+from fixup.project import Project
+
+
+@dataclass(frozen=True)
+class Option:
+    """One option a fixer accepts in ``[tool.fixup.<fixer>]``."""
+
+    default: Any
+    help: str
+    #: The allowed values, when the option is a choice.
+    choices: tuple[Any, ...] | None = None
+    #: The allowed type(s); defaults to the default's type.
+    kind: type | tuple[type, ...] | None = None
+
+    def validate(self, fixer: str, name: str, value: Any) -> Any:
+        if self.choices is not None and value not in self.choices:
+            allowed = ", ".join(repr(c) for c in self.choices)
+            raise ConfigError(f"[tool.fixup.{fixer}] {name} must be one of {allowed}, not {value!r}")
+        kind = self.kind or type(self.default)
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise ConfigError(f"[tool.fixup.{fixer}] {name} has the wrong type: {value!r}")
+        return value
+
+
+@dataclass(frozen=True)
+class FixerContext:
+    """What a fixer gets to plan its fixes."""
+
+    #: The snapshot to repair; it includes every earlier fixer's fixes.
+    project: Project
+    #: The fixer's options, validated, defaults filled in.
+    options: Mapping[str, Any]
+    #: A persistent cache for per-file results keyed by content (may be disabled).
+    cache: Cache
+    #: The whole run's configuration (roots, unsafe-fixes), for fixers that need it.
+    config: Config = field(default_factory=Config)
+
+
+@dataclass(frozen=True)
+class Fixer:
+    name: str
+    order: int
+    doc: str
+    options: Mapping[str, Option]
+    plan: Callable[[FixerContext], Plan]
+
+    @property
+    def summary(self) -> str:
+        return self.doc.strip().splitlines()[0].rstrip(".") if self.doc.strip() else ""
+
+    def resolve_options(self, config: Config) -> dict[str, Any]:
+        given = dict(config.options.get(self.name, {}))
+        unknown = sorted(set(given) - set(self.options))
+        if unknown:
+            raise ConfigError(f"[tool.fixup.{self.name}] unknown option {unknown[0]!r}")
+        return {
+            name: option.validate(self.name, name, given[name]) if name in given else option.default
+            for name, option in self.options.items()
+        }
+
+
+@cache
+def all_fixers() -> tuple[Fixer, ...]:
+    """Every fixer in this package, in pipeline order."""
+    found = []
+    for info in pkgutil.iter_modules(__path__):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        found.append(
+            Fixer(
+                name=info.name.replace("_", "-"),
+                order=module.ORDER,
+                doc=module.__doc__ or "",
+                options=getattr(module, "OPTIONS", {}),
+                plan=module.plan,
+            )
+        )
+    return tuple(sorted(found, key=lambda f: (f.order, f.name)))
+
+
+def get_fixer(name: str) -> Fixer:
+    for fixer in all_fixers():
+        if fixer.name == name.replace("_", "-"):
+            return fixer
+    raise ConfigError(f"Unknown fixer: {name!r}")
+
+
+def select_fixers(select: Sequence[str], ignore: Sequence[str]) -> list[Fixer]:
+    """The fixers to run: ``select`` (all when empty) minus ``ignore``, in pipeline order."""
+    chosen = {get_fixer(n).name for n in select} if select else {f.name for f in all_fixers()}
+    chosen -= {get_fixer(n).name for n in ignore}
+    return [f for f in all_fixers() if f.name in chosen]

@@ -1,0 +1,318 @@
+"""Make relative imports absolute, including those that reach beyond the top-level package.
+
+## What it does
+
+Rewrites every relative ``from`` import to the absolute module the interpreter resolves:
+``from . import x``, ``from .mod import a as b``, ``from ..pkg.mod import (a, b)``,
+``from .mod import *``, in ``__init__.py`` (where ``.`` is the package itself), inside
+functions, ``try``/``except ImportError`` and ``if TYPE_CHECKING:`` blocks. Only the module
+part of the statement changes: parentheses, line breaks, ``as`` names and comments stay.
+
+An import that reaches beyond the top-level package, which fails with *attempted relative
+import beyond top-level package* (seed 001: ``from ..services.database_services import ...``
+in ``routers/`` of a server started as ``python dev_server.py``), is resolved on the file
+system from the file's folder, and named relative to the import root the app runs with
+(the folder that holds the entry script). ``from .. import config`` that lands on the import
+root itself becomes ``import config``. Each fix says which import root it used and why.
+
+## What it won't touch
+
+- An import whose target cannot be determined safely is left alone and reported with the
+  reason: the module exists nowhere under the import root, several import roots offer it, it
+  reaches above the import root, or its absolute name would resolve to a standard-library
+  module instead of the project's folder of the same name.
+- With ``[tool.fixup] roots`` declared, relative imports that already resolve there are left
+  alone unless ``style = "absolute"``: the user has said how the app starts.
+- Files that are not importable (a folder name that is not an identifier) are reported.
+
+## Example
+
+```diff
+ # backend/routers/projects.py, the server started as `python dev_server.py` in backend/
+-from ..services.database_services import get_session
+-from .deps import (  # shared dependencies
++from services.database_services import get_session
++from routers.deps import (  # shared dependencies
+     current_user,
+ )
+```
+
+## References
+
+- Python's import system, package-relative imports: https://docs.python.org/3/reference/import.html#package-relative-imports
+- PEP 328 (absolute and relative imports); ruff's TID252 and absolufy-imports do the common case.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+import libcst as cst
+
+from fixup.cache import content_key
+from fixup.codemods.absolute_imports import (
+    AbsoluteImportsTransformer,
+    Target,
+    absolutize,
+    code,
+    dotted,
+    parse_statements,
+)
+from fixup.fix import Diagnostic, FileChange, Fix, Plan, Provenance
+from fixup.fixers import FixerContext, Option
+from fixup.parallel import map_in_processes
+from fixup.project import Project, stdlib_names
+from fixup.scan import StatementScanner
+
+ORDER = 10
+NAME = __name__.rpartition(".")[2].replace("_", "-")
+
+OPTIONS = {
+    "scope": Option(
+        "all",
+        "Which relative imports to rewrite: 'all', or 'parents' (only `..` and deeper, like ruff's default).",
+        choices=("all", "parents"),
+    ),
+    "style": Option(
+        "auto",
+        "'absolute' rewrites every relative import in scope; 'broken' only those that fail "
+        "(beyond the top-level package); 'auto' is 'broken' when [tool.fixup] roots is declared, else 'absolute'.",
+        choices=("auto", "absolute", "broken"),
+    ),
+}
+
+_SCANNER = StatementScanner(r"from[ \t]*\.")
+_STDLIB = stdlib_names()
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """Where one relative import goes, or why it is left alone."""
+
+    target: Target | None
+    #: True when Python itself cannot resolve it (beyond the top-level package).
+    broken: bool
+    reason: str | None = None
+
+
+@dataclass
+class FileResult:
+    """One file's rewrite: (start, end, replacement) edits, and what it reports."""
+
+    edits: list[tuple[int, int, str]] = field(default_factory=list)
+    #: The statements rewritten that Python could not resolve, as written (for the explanation).
+    broken: list[str] = field(default_factory=list)
+    #: (line, message, severity)
+    notes: list[tuple[int | None, str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Job:
+    project: Project
+    scope: str
+    style: str
+
+
+def plan(ctx: FixerContext) -> Plan:
+    project = ctx.project
+    style = ctx.options["style"]
+    if style == "auto":
+        style = "broken" if project.roots.declared else "absolute"
+    job = _Job(project, ctx.options["scope"], style)
+    # A file's result depends on its text and on which modules exist where.
+    layout = hashlib.blake2b(
+        repr((sorted(project.modules().items()), project.roots.paths, job.scope, job.style)).encode(),
+        digest_size=16,
+    ).hexdigest()
+
+    results: dict[str, FileResult] = {}
+    todo: list[str] = []
+    for path in project.python_files():
+        text = project.files[path]
+        if "from" not in text or "." not in text:
+            continue
+        cached = ctx.cache.get(content_key(NAME, layout, path, text))
+        if isinstance(cached, dict):
+            results[path] = FileResult(
+                [tuple(e) for e in cached["edits"]],  # type: ignore[misc]
+                list(cached["broken"]),
+                [tuple(n) for n in cached["notes"]],  # type: ignore[misc]
+            )
+        else:
+            todo.append(path)
+    for path, result in zip(todo, map_in_processes(_convert_file, job, todo)):
+        results[path] = result
+        ctx.cache.put(
+            content_key(NAME, layout, path, project.files[path]),
+            {"edits": result.edits, "broken": result.broken, "notes": result.notes},
+        )
+
+    out = Plan()
+    for path in sorted(results):
+        result = results[path]
+        for line, message, severity in result.notes:
+            out.diagnostics.append(Diagnostic(message, path=path, line=line, fixer=NAME, severity=severity))  # type: ignore[arg-type]
+        if result.edits:
+            out.fixes.append(_make_fix(project, path, result))
+    return out
+
+
+def _make_fix(project: Project, path: str, result: FileResult) -> Fix:
+    text = project.files[path]
+    new = text
+    for start, end, replacement in sorted(result.edits, reverse=True):
+        new = new[:start] + replacement + new[end:]
+    count = len(result.edits)
+    root = project.import_root(path) or ""
+    source = project.roots.sources.get(root, "the first folder above it that is not a package")
+    if result.broken:
+        listing = "; ".join(f"`{s}`" for s in result.broken[:3]) + (" ..." if len(result.broken) > 3 else "")
+        why = (
+            f"{len(result.broken)} of them reach beyond the top-level package and fail at start-up "
+            f"with 'attempted relative import beyond top-level package' ({listing}); they are "
+            f"resolved on the file system and named from the import root {root or '.'}/."
+        )
+    else:
+        why = "Absolute imports name the module the same way wherever the file is run from, so later fixes and readers see one import style."
+    return Fix(
+        fixer=NAME,
+        title=f"Make {count} relative import{'s' * (count != 1)} absolute in {path}",
+        explanation=why,
+        changes=(FileChange(path, text, new),),
+        provenance=(Provenance(f"import root {root or '.'}/ ({source})", path=root or "."),),
+    )
+
+
+def _convert_file(job: _Job, path: str) -> FileResult:
+    project = job.project
+    text = project.files[path]
+    result = FileResult()
+    scan = _SCANNER.scan(text)
+    if not scan.spans and not scan.needs_full_parse:
+        return result
+    if project.package_of(path) is None:
+        result.notes.append((scan.spans[0].line if scan.spans else None, "not importable as a module (its path is not a dotted name): relative imports left alone", "warning"))
+        return result
+    nodes = None if scan.needs_full_parse else parse_statements([text[s.start:s.end] for s in scan.spans])
+    if nodes is None:
+        return _convert_whole_module(job, path, text)
+    for span, node in zip(scan.spans, nodes):
+        resolution = _resolve(job, path, node)
+        if resolution is None:
+            continue
+        if resolution.target is None:
+            result.notes.append((span.line, f"`{_one_line(code(node))}` left alone: {resolution.reason}", "warning"))
+            continue
+        try:
+            new = absolutize(node, resolution.target)
+        except ValueError as exc:
+            result.notes.append((span.line, f"`{_one_line(code(node))}` left alone: {exc}", "warning"))
+            continue
+        result.edits.append((span.start, span.end, code(new)))
+        if resolution.broken:
+            result.broken.append(_one_line(code(node)))
+    return result
+
+
+def _convert_whole_module(job: _Job, path: str, text: str) -> FileResult:
+    """The slow path, for files the scan cannot cut into statements: parse it all."""
+    result = FileResult()
+    try:
+        module = job.project.parse(path)
+    except cst.ParserSyntaxError as exc:
+        result.notes.append((exc.raw_line, f"syntax error, file skipped: {exc.message}", "error"))
+        return result
+    notes: list[tuple[int | None, str, str]] = []
+    broken: list[str] = []
+
+    def resolve(node: cst.ImportFrom) -> Target | None:
+        resolution = _resolve(job, path, node)
+        if resolution is None:
+            return None
+        if resolution.target is None:
+            notes.append((None, f"`{_one_line(code(node))}` left alone: {resolution.reason}", "warning"))
+        elif resolution.broken:
+            broken.append(_one_line(code(node)))
+        return resolution.target
+
+    transformer = AbsoluteImportsTransformer(resolve)
+    try:
+        new = module.visit(transformer).code
+    except ValueError as exc:
+        result.notes.append((None, f"left alone: {exc}", "warning"))
+        return result
+    result.notes.extend(notes)
+    result.broken.extend(broken)
+    if new != text:
+        result.edits.append((0, len(text), new))
+    return result
+
+
+def _resolve(job: _Job, path: str, node: cst.ImportFrom) -> Resolution | None:
+    """Where ``node`` (a relative import in ``path``) goes; None when out of scope."""
+    level = len(node.relative)
+    if job.scope == "parents" and level < 2:
+        return None
+    project = job.project
+    module = dotted(node)[level:] or None
+    package = project.package_of(path) or ""
+    root = project.import_root(path) or ""
+    bits = package.split(".") if package else []
+    if len(bits) >= level:
+        if job.style == "broken":
+            return None
+        target = ".".join(bits[: len(bits) - level + 1] + ([module] if module else []))
+        return _check_shadowing(project, Resolution(Target(target), broken=False), root)
+    return _resolve_on_disk(project, path, level, module, node, root)
+
+
+def _resolve_on_disk(project: Project, path: str, level: int, module: str | None, node: cst.ImportFrom, root: str) -> Resolution:
+    """Python gives up on this import; find what it meant from the file's folder."""
+    folder = PurePosixPath(path).parent
+    for _ in range(level - 1):
+        if folder == PurePosixPath("."):
+            return Resolution(None, True, "it reaches above the project folder")
+        folder = folder.parent
+    folder_str = "" if folder == PurePosixPath(".") else folder.as_posix()
+    if root and not (folder_str == root or folder_str.startswith(root + "/")):
+        return Resolution(None, True, f"it reaches above the import root {root}/")
+    base = PurePosixPath(folder_str).relative_to(root).parts if root else PurePosixPath(folder_str).parts
+    parts = [*base, *(module.split(".") if module else [])]
+    if parts:
+        target = ".".join(parts)
+        if not project.module_exists(target, root):
+            return Resolution(None, True, f"no module {target!r} under the import root {root or '.'}/")
+        return _check_shadowing(project, Resolution(Target(target), broken=True), root)
+    # "from .. import config" landing on the import root: each name must be a top-level module.
+    if isinstance(node.names, cst.ImportStar):
+        return Resolution(None, True, "'import *' from the import root itself has no absolute form")
+    for alias in node.names:
+        name = code(alias.name)
+        if not project.module_exists(name, root):
+            return Resolution(None, True, f"no module {name!r} under the import root {root or '.'}/")
+        shadowed = _check_shadowing(project, Resolution(Target(name), broken=True), root)
+        if shadowed.target is None:
+            return shadowed
+    return Resolution(Target(None), broken=True)
+
+
+def _check_shadowing(project: Project, resolution: Resolution, root: str) -> Resolution:
+    assert resolution.target is not None and resolution.target.module is not None
+    top = resolution.target.module.split(".")[0]
+    if top in _STDLIB:
+        return Resolution(
+            None, resolution.broken,
+            f"the absolute name would import the standard library's {top!r}, not the project's folder",
+        )
+    roots = {project.import_root(p) for p in project.modules().get(top, ())}
+    if len(roots - {None}) > 1:
+        listed = ", ".join(sorted(f"{r or '.'}/" for r in roots if r is not None))
+        return Resolution(None, resolution.broken, f"{top!r} exists under several import roots ({listed})")
+    return resolution
+
+
+def _one_line(source: str) -> str:
+    return " ".join(source.split())
+

@@ -1,0 +1,157 @@
+"""The golden-case harness, shared by every fixer (see golden/README.md for the case format).
+
+A case is a folder ``golden/<fixer_module>/<case>/`` with ``before/``, optionally ``after/``
+(absent: the tree must come out unchanged), ``history/`` (snapshots committed in order before
+``before/``), ``case.toml`` and ``expected.diff``. The harness builds a real git repository,
+runs the real CLI, compares trees byte for byte, runs again to prove nothing more changes, and
+imports the repaired modules in a subprocess.
+
+``FIXUP_UPDATE_GOLDEN=1`` rewrites ``after/`` and ``expected.diff`` from the actual output;
+review the result with ``git diff golden/``. CI never sets it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+from fixup.cli import main
+
+GOLDEN = Path(__file__).resolve().parent.parent / "golden"
+UPDATE = os.environ.get("FIXUP_UPDATE_GOLDEN") == "1"
+
+_CASE_KEYS = {
+    "args", "git", "clone_depth", "exit_code", "stderr", "stderr_absent", "imports", "import_path",
+    "imports_fail_before", "message", "check_stable", "python_path",
+}
+
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Golden Author",
+    "GIT_AUTHOR_EMAIL": "author@example.com",
+    "GIT_COMMITTER_NAME": "Golden Author",
+    "GIT_COMMITTER_EMAIL": "author@example.com",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
+
+
+@dataclass
+class Case:
+    path: Path
+    fixer: str
+    args: list[str]
+    git: bool = True
+    clone_depth: int | None = None
+    exit_code: int = 0
+    stderr: list[str] = field(default_factory=list)
+    stderr_absent: list[str] = field(default_factory=list)
+    imports: list[str] = field(default_factory=list)
+    import_path: str = "."
+    #: Extra folders (relative to the project) for PYTHONPATH when importing.
+    python_path: list[str] = field(default_factory=list)
+    imports_fail_before: bool = True
+    message: str = "Current state"
+    check_stable: bool = True
+
+    @property
+    def id(self) -> str:
+        return f"{self.path.parent.name}/{self.path.name}"
+
+    @property
+    def after(self) -> Path:
+        return self.path / "after" if (self.path / "after").is_dir() else self.path / "before"
+
+
+def collect() -> list[Case]:
+    cases = []
+    for folder in sorted(GOLDEN.glob("*/*")):
+        if not (folder / "before").is_dir():
+            continue
+        fixer = folder.parent.name.replace("_", "-")
+        data: dict[str, Any] = {}
+        if (folder / "case.toml").is_file():
+            data = tomllib.loads((folder / "case.toml").read_text())
+            unknown = set(data) - _CASE_KEYS
+            assert not unknown, f"{folder}/case.toml: unknown keys {sorted(unknown)}"
+        data.setdefault("args", ["--select", fixer])
+        cases.append(Case(path=folder, fixer=fixer, **data))
+    return cases
+
+
+def git(cwd: Path, *args: str, date: int | None = None) -> str:
+    env = {**os.environ, **GIT_ENV}
+    if date is not None:
+        env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = f"{1700000000 + date * 86400} +0000"
+    return subprocess.run(
+        ["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True
+    ).stdout
+
+
+def _replace_tree(src: Path, dest: Path) -> None:
+    for entry in dest.iterdir():
+        if entry.name == ".git":
+            continue
+        shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
+    shutil.copytree(src, dest, dirs_exist_ok=True, symlinks=True)
+
+
+def build_project(case: Case, tmp: Path) -> Path:
+    """The case's project as a real git repository (or a plain folder), ready to run on."""
+    work = tmp / "project"
+    work.mkdir()
+    if case.git:
+        git(work, "init", "-q", "-b", "main")
+        history = sorted((case.path / "history").iterdir()) if (case.path / "history").is_dir() else []
+        for day, snapshot in enumerate(history):
+            _replace_tree(snapshot, work)
+            git(work, "add", "-A")
+            message = snapshot.name.split("-", 1)[-1].replace("-", " ").capitalize()
+            git(work, "commit", "-q", "--allow-empty", "-m", message, date=day)
+        _replace_tree(case.path / "before", work)
+        git(work, "add", "-A")
+        git(work, "commit", "-q", "--allow-empty", "-m", case.message, date=len(history))
+        if case.clone_depth:
+            clone = tmp / "clone"
+            git(tmp, "clone", "-q", "--depth", str(case.clone_depth), f"file://{work}", str(clone))
+            return clone
+    else:
+        _replace_tree(case.path / "before", work)
+    return work
+
+
+def run_cli(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".git" not in p.relative_to(root).parts and "__pycache__" not in p.parts
+    }
+
+
+def import_modules(case: Case, root: Path) -> subprocess.CompletedProcess[str]:
+    """Import the case's modules in a fresh interpreter, the way the app would start."""
+    cwd = root / case.import_path
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    if case.python_path:
+        env["PYTHONPATH"] = os.pathsep.join(str(root / p) for p in case.python_path)
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    code = "".join(f"import {m}\n" for m in case.imports)
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
+    )
