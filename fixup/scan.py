@@ -56,8 +56,11 @@ class StatementScanner:
             return ScanResult(())
         spans: list[Span] = []
         full_parse = False
-        # Strings and comments are tokenised only up to the last hit: imports sit near the top.
-        for match in self._tokens.finditer(text, 0, last.end()):
+        # Strings and comments are tokenised only up to the last hit (imports sit near the
+        # top); a string that opens before it is still read to its end.
+        for match in self._tokens.finditer(text):
+            if match.start() >= last.end():
+                break
             if match.lastgroup != "hit":
                 continue
             start = match.start()

@@ -26,8 +26,11 @@ def test_golden(case: Case, tmp_path: Path) -> None:
     assert code == case.exit_code, stderr
     assert tree(project) == before, "--dry-run wrote to the tree"
     expected_diff = case.path / "expected.diff"
-    if UPDATE and (expected_diff.exists() or stdout):
-        expected_diff.write_text(stdout)
+    if UPDATE:
+        if stdout:
+            expected_diff.write_text(stdout)
+        else:
+            expected_diff.unlink(missing_ok=True)
     elif expected_diff.exists():
         assert stdout == expected_diff.read_text()
 

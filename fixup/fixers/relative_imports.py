@@ -46,6 +46,7 @@ root itself becomes ``import config``. Each fix says which import root it used a
 from __future__ import annotations
 
 import hashlib
+import warnings
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -136,13 +137,13 @@ def plan(ctx: FixerContext) -> Plan:
         cached = ctx.cache.get(content_key(NAME, layout, path, text))
         if isinstance(cached, dict):
             results[path] = FileResult(
-                [tuple(e) for e in cached["edits"]],  # type: ignore[misc]
+                [tuple(e) for e in cached["edits"]],
                 list(cached["broken"]),
-                [tuple(n) for n in cached["notes"]],  # type: ignore[misc]
+                [tuple(n) for n in cached["notes"]],
             )
         else:
             todo.append(path)
-    for path, result in zip(todo, map_in_processes(_convert_file, job, todo)):
+    for path, result in zip(todo, map_in_processes(_convert_file, job, todo), strict=True):
         results[path] = result
         ctx.cache.put(
             content_key(NAME, layout, path, project.files[path]),
@@ -161,18 +162,19 @@ def plan(ctx: FixerContext) -> Plan:
 
 def _make_fix(project: Project, path: str, result: FileResult) -> Fix:
     text = project.files[path]
-    new = text
-    for start, end, replacement in sorted(result.edits, reverse=True):
-        new = new[:start] + replacement + new[end:]
+    new = _spliced(text, result.edits)
     count = len(result.edits)
     root = project.import_root(path) or ""
     source = project.roots.sources.get(root, "the first folder above it that is not a package")
     if result.broken:
         listing = "; ".join(f"`{s}`" for s in result.broken[:3]) + (" ..." if len(result.broken) > 3 else "")
+        subject = "It reaches" if count == 1 else (
+            f"{len(result.broken)} of them reach" if len(result.broken) < count else "They reach"
+        )
         why = (
-            f"{len(result.broken)} of them reach beyond the top-level package and fail at start-up "
-            f"with 'attempted relative import beyond top-level package' ({listing}); they are "
-            f"resolved on the file system and named from the import root {root or '.'}/."
+            f"{subject} beyond the top-level package and fail{'s' * (subject == 'It reaches')} at start-up "
+            f"with 'attempted relative import beyond top-level package' ({listing}); resolved "
+            f"on the file system and named from the import root {root or '.'}/."
         )
     else:
         why = "Absolute imports name the module the same way wherever the file is run from, so later fixes and readers see one import style."
@@ -186,8 +188,19 @@ def _make_fix(project: Project, path: str, result: FileResult) -> Fix:
 
 
 def _convert_file(job: _Job, path: str) -> FileResult:
+    text = job.project.files[path]
+    result = _plan_edits(job, path, text)
+    if result.edits and (error := _syntax_error(path, _spliced(text, result.edits))):
+        # The edits replace whole statements with statements, so only a file that was
+        # already broken fails here; either way nothing that does not parse is written.
+        original = _syntax_error(path, text)
+        reason = original or f"rewriting it would not parse ({error}); please report this"
+        return FileResult(notes=[*result.notes, (None, f"syntax error, file skipped: {reason}", "error")])
+    return result
+
+
+def _plan_edits(job: _Job, path: str, text: str) -> FileResult:
     project = job.project
-    text = project.files[path]
     result = FileResult()
     scan = _SCANNER.scan(text)
     if not scan.spans and not scan.needs_full_parse:
@@ -198,22 +211,41 @@ def _convert_file(job: _Job, path: str) -> FileResult:
     nodes = None if scan.needs_full_parse else parse_statements([text[s.start:s.end] for s in scan.spans])
     if nodes is None:
         return _convert_whole_module(job, path, text)
-    for span, node in zip(scan.spans, nodes):
+    for span, node in zip(scan.spans, nodes, strict=True):
         resolution = _resolve(job, path, node)
         if resolution is None:
             continue
         if resolution.target is None:
-            result.notes.append((span.line, f"`{_one_line(code(node))}` left alone: {resolution.reason}", "warning"))
+            result.notes.append((span.line, f"`{_describe(node)}` left alone: {resolution.reason}", "warning"))
             continue
         try:
             new = absolutize(node, resolution.target)
         except ValueError as exc:
-            result.notes.append((span.line, f"`{_one_line(code(node))}` left alone: {exc}", "warning"))
+            result.notes.append((span.line, f"`{_describe(node)}` left alone: {exc}", "warning"))
             continue
         result.edits.append((span.start, span.end, code(new)))
         if resolution.broken:
-            result.broken.append(_one_line(code(node)))
+            result.broken.append(_describe(node))
     return result
+
+
+def _spliced(text: str, edits: list[tuple[int, int, str]]) -> str:
+    for start, end, replacement in sorted(edits, reverse=True):
+        text = text[:start] + replacement + text[end:]
+    return text
+
+
+def _syntax_error(path: str, text: str) -> str | None:
+    """Why ``text`` does not compile, or None. (compile() is the cheapest full check.)"""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # SyntaxWarnings are the user's business, not ours
+        try:
+            compile(text, path, "exec", dont_inherit=True)
+        except SyntaxError as exc:
+            return f"line {exc.lineno}: {exc.msg}"
+        except ValueError as exc:  # NUL bytes
+            return str(exc)
+    return None
 
 
 def _convert_whole_module(job: _Job, path: str, text: str) -> FileResult:
@@ -232,9 +264,9 @@ def _convert_whole_module(job: _Job, path: str, text: str) -> FileResult:
         if resolution is None:
             return None
         if resolution.target is None:
-            notes.append((None, f"`{_one_line(code(node))}` left alone: {resolution.reason}", "warning"))
+            notes.append((None, f"`{_describe(node)}` left alone: {resolution.reason}", "warning"))
         elif resolution.broken:
-            broken.append(_one_line(code(node)))
+            broken.append(_describe(node))
         return resolution.target
 
     transformer = AbsoluteImportsTransformer(resolve)
@@ -313,6 +345,14 @@ def _check_shadowing(project: Project, resolution: Resolution, root: str) -> Res
     return resolution
 
 
-def _one_line(source: str) -> str:
-    return " ".join(source.split())
+def _describe(node: cst.ImportFrom) -> str:
+    """The statement on one line, without its comments: ``from ..a import b, c``."""
+    if isinstance(node.names, cst.ImportStar):
+        names = "*"
+    else:
+        names = ", ".join(
+            code(alias.name) + (f" as {code(alias.asname.name)}" if alias.asname else "")
+            for alias in node.names
+        )
+    return f"from {dotted(node)} import {names}"
 

@@ -1,0 +1,1 @@
+from backend.services import db

@@ -1,0 +1,4 @@
+from routers import users
+
+if __name__ == "__main__":
+    print(users.db)

@@ -1,0 +1,4 @@
+"""The package itself: `.` is `shop` here."""
+from shop import models
+from shop.models import Order as Order, Customer  # re-exported
+from shop.util import *

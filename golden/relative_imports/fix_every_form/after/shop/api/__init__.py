@@ -1,0 +1,3 @@
+from shop.api.views import (
+    OrderView as OrderView,
+)  # noqa: F401

@@ -1,0 +1,12 @@
+from shop import config
+from shop.models import (  # the domain
+    Customer,
+    # an order is what a customer buys
+    Order,
+)
+from shop.util import money; import os
+
+
+class OrderView:
+    def render(self, order: Order, customer: Customer) -> str:
+        return f"{customer.name}: {money(1)} {config.CURRENCY} {os.sep}"

@@ -1,0 +1,3 @@
+from .views import (
+    OrderView as OrderView,
+)  # noqa: F401

@@ -1,0 +1,5 @@
+__all__ = ["money"]
+
+
+def money(cents: int) -> str:
+    return f"{cents / 100:.2f}"

@@ -1,0 +1,2 @@
+from . import c
+from pkg.a import A

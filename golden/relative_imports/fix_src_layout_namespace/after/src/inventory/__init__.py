@@ -1,0 +1,1 @@
+from inventory.core import Item

@@ -1,0 +1,4 @@
+from .helpers import helper
+
+def oops(:
+    pass

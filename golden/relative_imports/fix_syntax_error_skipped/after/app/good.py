@@ -1,0 +1,1 @@
+from app.helpers import helper

@@ -1,0 +1,2 @@
+from app.models import User
+import app.models as m

@@ -1,0 +1,3 @@
+TEXT = """
+from .models import User   # inside a string: not an import
+"""

@@ -1,0 +1,3 @@
+from ..services.missing import thing
+from ..logging.setup import configure
+from ...outside import x
