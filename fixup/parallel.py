@@ -28,7 +28,9 @@ def _call(item: Any) -> Any:
 def map_in_processes(func: Callable[[Any, T], R], context: Any, items: Sequence[T]) -> list[R]:
     """``[func(context, item) for item in items]``, in forked workers when that pays off."""
     global _CONTEXT, _FUNC
-    jobs = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8)
+    jobs = min(
+        len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8
+    )
     if (
         jobs < 2
         or len(items) < MIN_ITEMS_FOR_POOL

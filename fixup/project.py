@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from fixup.fix import Diagnostic, Fix
-from fixup.git import GitError, GitRepo, find_repo
+from fixup.git import GitError, GitRepo, find_repo, read_blobs
 from fixup.textio import SourceError, TextFormat, decode
 
 if TYPE_CHECKING:
@@ -37,16 +37,37 @@ if TYPE_CHECKING:
 #: Folders that hold other people's code or build output, never the project's own.
 SKIPPED_DIRS = frozenset(
     {
-        ".git", ".hg", ".svn", ".venv", "venv", ".env", "env", "virtualenv", "site-packages",
-        "node_modules", ".tox", ".nox", "__pycache__", ".mypy_cache", ".pytest_cache",
-        ".ruff_cache", ".eggs", "build", "dist", "vendor", "_vendor", "third_party",
+        ".git",
+        ".hg",
+        ".svn",
+        ".venv",
+        "venv",
+        ".env",
+        "env",
+        "virtualenv",
+        "site-packages",
+        "node_modules",
+        ".tox",
+        ".nox",
+        "__pycache__",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".eggs",
+        "build",
+        "dist",
+        "vendor",
+        "_vendor",
+        "third_party",
         "__pypackages__",
     }
 )
 
 #: A script that starts an app: ``if __name__ == "__main__":`` or ``uvicorn.run(``.
 _ENTRY_SCRIPT = re.compile(r"^if\s+__name__\s*==\s*['\"]__main__['\"]|^\s*uvicorn\.run\(", re.M)
-_ABSOLUTE_IMPORT = re.compile(r"^(?:from[ \t]+([A-Za-z_]\w*)[\w.]*[ \t]+import|import[ \t]+([A-Za-z_]\w*))", re.M)
+_ABSOLUTE_IMPORT = re.compile(
+    r"^(?:from[ \t]+([A-Za-z_]\w*)[\w.]*[ \t]+import|import[ \t]+([A-Za-z_]\w*))", re.M
+)
 
 
 @dataclass(frozen=True)
@@ -98,7 +119,9 @@ class Project:
                 diagnostics.append(Diagnostic(f"skipped: {exc}", path=rel, severity="error"))
                 continue
             except OSError as exc:
-                diagnostics.append(Diagnostic(f"skipped: {exc.strerror}", path=rel, severity="error"))
+                diagnostics.append(
+                    Diagnostic(f"skipped: {exc.strerror}", path=rel, severity="error")
+                )
                 continue
             files[rel] = text
             formats[rel] = fmt
@@ -113,7 +136,9 @@ class Project:
         )
 
     @classmethod
-    def from_files(cls, root: Path, files: Mapping[str, str], roots: Iterable[str] | None = None) -> Project:
+    def from_files(
+        cls, root: Path, files: Mapping[str, str], roots: Iterable[str] | None = None
+    ) -> Project:
         """A project from in-memory files (for tests and scratch copies)."""
         files = dict(files)
         return cls(
@@ -121,6 +146,41 @@ class Project:
             files=MappingProxyType(files),
             formats=MappingProxyType({p: TextFormat() for p in files}),
             roots=detect_roots(root, files, list(roots) if roots is not None else None),
+        )
+
+    @classmethod
+    def at_commit(cls, root: Path, config: Config, repo: GitRepo, commit: str) -> Project:
+        """The project as committed in ``commit``: uncommitted edits are not seen."""
+        root = root.resolve()
+        diagnostics: list[Diagnostic] = []
+
+        def wanted(toplevel_path: str) -> bool:
+            rel = repo.to_project_path(toplevel_path)
+            return (
+                rel is not None
+                and rel.endswith((".py", ".pyi"))
+                and not any(part in SKIPPED_DIRS for part in PurePosixPath(rel).parts[:-1])
+                and not _excluded(rel, list(config.exclude))
+            )
+
+        files: dict[str, str] = {}
+        formats: dict[str, TextFormat] = {}
+        for path, (mode, data) in sorted(read_blobs(repo, commit, wanted).items()):
+            rel = repo.to_project_path(path) or path
+            if mode == "120000":
+                diagnostics.append(Diagnostic("skipped: symbolic link", path=rel, severity="info"))
+                continue
+            try:
+                files[rel], formats[rel] = decode(data)
+            except SourceError as exc:
+                diagnostics.append(Diagnostic(f"skipped: {exc}", path=rel, severity="error"))
+        return cls(
+            root=root,
+            files=MappingProxyType(files),
+            formats=MappingProxyType(formats),
+            roots=detect_roots(root, files, config.roots),
+            git=repo,
+            diagnostics=tuple(diagnostics),
         )
 
     # ---------------------------------------------------------------- snapshots
@@ -260,19 +320,27 @@ def parse_module(text: str) -> cst.Module:
 # -------------------------------------------------------------------- discovery
 
 
-def _discover(root: Path, repo: GitRepo | None, exclude: Iterable[str], diagnostics: list[Diagnostic]) -> list[str]:
+def _discover(
+    root: Path, repo: GitRepo | None, exclude: Iterable[str], diagnostics: list[Diagnostic]
+) -> list[str]:
     """The project's Python files, relative to root: git's view when in a repo, else the disk's."""
     paths: list[str] | None = None
     if repo is not None:
         try:
             paths = [p for p in repo.list_files() if p.endswith((".py", ".pyi"))]
         except GitError as exc:
-            diagnostics.append(Diagnostic(f"listing files with git failed, reading the disk instead: {exc}", severity="warning"))
+            diagnostics.append(
+                Diagnostic(
+                    f"listing files with git failed, reading the disk instead: {exc}",
+                    severity="warning",
+                )
+            )
     if paths is None:
         paths = sorted(p.relative_to(root).as_posix() for p in _walk(root))
     patterns = list(exclude)
     return [
-        p for p in paths
+        p
+        for p in paths
         if not any(part in SKIPPED_DIRS for part in PurePosixPath(p).parts[:-1])
         and not (root / PurePosixPath(p).parts[0] / "pyvenv.cfg").exists()
         and not _excluded(p, patterns)
@@ -317,11 +385,17 @@ def detect_roots(root: Path, files: Mapping[str, str], declared: list[str] | Non
         sources["src"] = "src/ layout"
     package_dirs = {_parent(p) for p in files if PurePosixPath(p).name == "__init__.py"}
     for folder, script in _script_roots(files, package_dirs):
-        sources.setdefault(folder, f"the entry script {script} runs with its folder as the import root")
+        sources.setdefault(
+            folder, f"the entry script {script} runs with its folder as the import root"
+        )
     # The folder above each top-level package (namespace folders inside a package are no roots).
     for package in sorted(package_dirs):
         parent = _parent(package) if package else None
-        if parent is not None and parent not in package_dirs and _parent_or_none(parent) not in package_dirs:
+        if (
+            parent is not None
+            and parent not in package_dirs
+            and _parent_or_none(parent) not in package_dirs
+        ):
             sources.setdefault(parent, "the folder above a top-level package")
     sources.setdefault("", "the project folder")
     return ImportRoots(tuple(sources), sources)
@@ -394,7 +468,7 @@ def _top_level_names(files: Mapping[str, str], folder: str) -> set[str]:
     prefix = folder + "/" if folder else ""
     for path in files:
         if path.startswith(prefix):
-            first = path[len(prefix):].split("/")[0]
+            first = path[len(prefix) :].split("/")[0]
             names.add(first.removesuffix(".py"))
     names.discard("__init__")
     return names
@@ -430,4 +504,3 @@ def _dotted(path: str, root: str) -> str | None:
 def stdlib_names() -> frozenset[str]:
     """Top-level names of the standard library (what a same-named local folder shadows)."""
     return frozenset(getattr(sys, "stdlib_module_names", ())) | frozenset(sys.builtin_module_names)
-

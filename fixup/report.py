@@ -81,9 +81,11 @@ def _expand_marker(line: str) -> str:
 def fix_diff(fix: Fix, project: Project) -> str:
     parts = []
     for change in fix.changes:
-        fmt = project.formats.get(change.path) or (
-            project.formats.get(change.renamed_from) if change.renamed_from else None
-        ) or TextFormat()
+        fmt = (
+            project.formats.get(change.path)
+            or (project.formats.get(change.renamed_from) if change.renamed_from else None)
+            or TextFormat()
+        )
         parts.append(file_diff(change.path, change.before, change.after, fmt))
     return "".join(parts)
 
@@ -111,14 +113,23 @@ def iter_blocks(report: Report) -> Iterator[tuple[Fix, str | None, str]]:
 
 def print_text(report: Report, out: TextIO, *, color: bool) -> None:
     """One block per fix: a ``#``-commented header, then its diff (``git apply`` skips the header)."""
-    console = Console(file=out, no_color=not color, highlight=False, soft_wrap=True) if color else None
+    console = (
+        Console(file=out, no_color=not color, highlight=False, soft_wrap=True) if color else None
+    )
     for fix, reason, diff in iter_blocks(report):
         header = fix_header(fix, reason)
         if console is None:
             out.write("\n".join(header) + "\n" + diff)
             continue
         for line in header:
-            console.print(Text(line, style="bold yellow" if line.startswith("# ") and not line.startswith("#   ") else "dim"))
+            console.print(
+                Text(
+                    line,
+                    style="bold yellow"
+                    if line.startswith("# ") and not line.startswith("#   ")
+                    else "dim",
+                )
+            )
         for line in diff.splitlines():
             console.print(Text(line, style=_diff_style(line)))
 
@@ -162,7 +173,13 @@ def to_json(report: Report) -> dict[str, Any]:
         "roots": [{"path": p, "source": roots.sources.get(p)} for p in roots.paths],
         "fixes": fixes,
         "diagnostics": [
-            {"severity": d.severity, "path": d.path, "line": d.line, "fixer": d.fixer, "message": d.message}
+            {
+                "severity": d.severity,
+                "path": d.path,
+                "line": d.line,
+                "fixer": d.fixer,
+                "message": d.message,
+            }
             for d in report.diagnostics
         ],
         "summary": {

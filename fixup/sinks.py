@@ -33,7 +33,9 @@ def write_tree(report: Report, *, allow_dirty: bool = False) -> list[str]:
     if before.git is not None and not allow_dirty:
         dirty = before.git.dirty_paths([p for p in final if (root / p).exists()])
         if dirty:
-            listing = ", ".join(dirty[:5]) + (f" and {len(dirty) - 5} more" if len(dirty) > 5 else "")
+            listing = ", ".join(dirty[:5]) + (
+                f" and {len(dirty) - 5} more" if len(dirty) > 5 else ""
+            )
             raise RefusedError(
                 f"uncommitted changes in {listing}: fixup would overwrite them; commit or stash "
                 "them, preview with --dry-run, or pass --allow-dirty"
@@ -61,7 +63,9 @@ def write_tree(report: Report, *, allow_dirty: bool = False) -> list[str]:
             full = root / path
             full.parent.mkdir(parents=True, exist_ok=True)
             fmt = after.formats.get(path) or before.formats.get(path) or TextFormat()
-            fd, tmp = tempfile.mkstemp(prefix=f".{full.name}.", suffix=".fixup-tmp", dir=full.parent)
+            fd, tmp = tempfile.mkstemp(
+                prefix=f".{full.name}.", suffix=".fixup-tmp", dir=full.parent
+            )
             with os.fdopen(fd, "wb") as f:
                 f.write(encode(text, fmt))
             mode = stat.S_IMODE(full.stat().st_mode) if full.exists() else 0o644 & ~_umask()

@@ -31,12 +31,14 @@ def decode(data: bytes) -> tuple[str, TextFormat]:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as exc:
-        raise SourceError(f"unknown encoding: {exc.msg}") from None
+        if "unknown encoding" in str(exc.msg) or "encoding problem" in str(exc.msg):
+            raise SourceError(str(exc.msg)) from None
+        encoding = "utf-8"  # undecodable first lines: let the decode below say where
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
         raise SourceError(
-            f"cannot decode as {encoding} (byte {exc.start}: {data[exc.start:exc.start + 1]!r})"
+            f"cannot decode as {encoding} (byte {exc.start}: {data[exc.start : exc.start + 1]!r})"
         ) from None
     if encoding == "utf-8-sig":
         text = text.removeprefix("\ufeff")

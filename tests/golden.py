@@ -33,8 +33,18 @@ GOLDEN = Path(__file__).resolve().parent.parent / "golden"
 UPDATE = os.environ.get("FIXUP_UPDATE_GOLDEN") == "1"
 
 _CASE_KEYS = {
-    "args", "git", "clone_depth", "exit_code", "stderr", "stderr_absent", "imports", "import_path",
-    "imports_fail_before", "message", "check_stable", "python_path",
+    "args",
+    "git",
+    "clone_depth",
+    "exit_code",
+    "stderr",
+    "stderr_absent",
+    "imports",
+    "import_path",
+    "imports_fail_before",
+    "message",
+    "check_stable",
+    "python_path",
 }
 
 GIT_ENV = {
@@ -113,7 +123,9 @@ def build_project(case: Case, tmp: Path) -> Path:
     work.mkdir()
     if case.git:
         git(work, "init", "-q", "-b", "main")
-        history = sorted((case.path / "history").iterdir()) if (case.path / "history").is_dir() else []
+        history = (
+            sorted((case.path / "history").iterdir()) if (case.path / "history").is_dir() else []
+        )
         for day, snapshot in enumerate(history):
             _replace_tree(snapshot, work)
             git(work, "add", "-A")

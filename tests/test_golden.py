@@ -19,7 +19,9 @@ def test_golden(case: Case, tmp_path: Path) -> None:
 
     if case.imports and case.imports_fail_before:
         result = import_modules(case, project)
-        assert result.returncode != 0, f"the broken project already imports: {case.id} proves nothing"
+        assert result.returncode != 0, (
+            f"the broken project already imports: {case.id} proves nothing"
+        )
 
     # Preview: prints the diffs, writes nothing.
     code, stdout, stderr = run_cli(*case.args, "--dry-run", "--no-cache", str(project))

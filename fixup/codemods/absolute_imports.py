@@ -41,13 +41,17 @@ def absolutize(node: cst.ImportFrom, target: Target) -> cst.ImportFrom | cst.Imp
         if isinstance(node.names, cst.ImportStar):
             raise ValueError("'import *' from the import root has no absolute form")
         if node.lpar is not None and "#" in code(node):
-            raise ValueError("its parenthesised names carry comments that 'import a, b' cannot keep")
+            raise ValueError(
+                "its parenthesised names carry comments that 'import a, b' cannot keep"
+            )
         names = [
             cst.ImportAlias(
                 name=alias.name,
                 asname=alias.asname,
                 # Without the parentheses a comma may not be followed by a line break.
-                comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")) if node.lpar else alias.comma,
+                comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+                if node.lpar
+                else alias.comma,
             )
             for alias in node.names
         ]
@@ -63,7 +67,10 @@ def absolutize(node: cst.ImportFrom, target: Target) -> cst.ImportFrom | cst.Imp
     module = cst.parse_expression(target.module)
     assert isinstance(module, (cst.Name, cst.Attribute))
     return node.with_changes(
-        relative=(), module=module, whitespace_after_from=whitespace, whitespace_before_import=before_import
+        relative=(),
+        module=module,
+        whitespace_after_from=whitespace,
+        whitespace_before_import=before_import,
     )
 
 

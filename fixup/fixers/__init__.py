@@ -39,7 +39,9 @@ class Option:
     def validate(self, fixer: str, name: str, value: Any) -> Any:
         if self.choices is not None and value not in self.choices:
             allowed = ", ".join(repr(c) for c in self.choices)
-            raise ConfigError(f"[tool.fixup.{fixer}] {name} must be one of {allowed}, not {value!r}")
+            raise ConfigError(
+                f"[tool.fixup.{fixer}] {name} must be one of {allowed}, not {value!r}"
+            )
         kind = self.kind or type(self.default)
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             raise ConfigError(f"[tool.fixup.{fixer}] {name} has the wrong type: {value!r}")

@@ -61,7 +61,7 @@ from fixup.codemods.absolute_imports import (
     dotted,
     parse_statements,
 )
-from fixup.fix import Diagnostic, FileChange, Fix, Plan, Provenance
+from fixup.fix import Diagnostic, FileChange, Fix, Plan, Provenance, Severity
 from fixup.fixers import FixerContext, Option
 from fixup.parallel import map_in_processes
 from fixup.project import Project, stdlib_names
@@ -106,7 +106,7 @@ class FileResult:
     #: The statements rewritten that Python could not resolve, as written (for the explanation).
     broken: list[str] = field(default_factory=list)
     #: (line, message, severity)
-    notes: list[tuple[int | None, str, str]] = field(default_factory=list)
+    notes: list[tuple[int | None, str, Severity]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,9 @@ def plan(ctx: FixerContext) -> Plan:
     job = _Job(project, ctx.options["scope"], style)
     # A file's result depends on its text and on which modules exist where.
     layout = hashlib.blake2b(
-        repr((sorted(project.modules().items()), project.roots.paths, job.scope, job.style)).encode(),
+        repr(
+            (sorted(project.modules().items()), project.roots.paths, job.scope, job.style)
+        ).encode(),
         digest_size=16,
     ).hexdigest()
 
@@ -154,7 +156,9 @@ def plan(ctx: FixerContext) -> Plan:
     for path in sorted(results):
         result = results[path]
         for line, message, severity in result.notes:
-            out.diagnostics.append(Diagnostic(message, path=path, line=line, fixer=NAME, severity=severity))  # type: ignore[arg-type]
+            out.diagnostics.append(
+                Diagnostic(message, path=path, line=line, fixer=NAME, severity=severity)
+            )
         if result.edits:
             out.fixes.append(_make_fix(project, path, result))
     return out
@@ -167,9 +171,17 @@ def _make_fix(project: Project, path: str, result: FileResult) -> Fix:
     root = project.import_root(path) or ""
     source = project.roots.sources.get(root, "the first folder above it that is not a package")
     if result.broken:
-        listing = "; ".join(f"`{s}`" for s in result.broken[:3]) + (" ..." if len(result.broken) > 3 else "")
-        subject = "It reaches" if count == 1 else (
-            f"{len(result.broken)} of them reach" if len(result.broken) < count else "They reach"
+        listing = "; ".join(f"`{s}`" for s in result.broken[:3]) + (
+            " ..." if len(result.broken) > 3 else ""
+        )
+        subject = (
+            "It reaches"
+            if count == 1
+            else (
+                f"{len(result.broken)} of them reach"
+                if len(result.broken) < count
+                else "They reach"
+            )
         )
         why = (
             f"{subject} beyond the top-level package and fail{'s' * (subject == 'It reaches')} at start-up "
@@ -195,7 +207,9 @@ def _convert_file(job: _Job, path: str) -> FileResult:
         # already broken fails here; either way nothing that does not parse is written.
         original = _syntax_error(path, text)
         reason = original or f"rewriting it would not parse ({error}); please report this"
-        return FileResult(notes=[*result.notes, (None, f"syntax error, file skipped: {reason}", "error")])
+        return FileResult(
+            notes=[*result.notes, (None, f"syntax error, file skipped: {reason}", "error")]
+        )
     return result
 
 
@@ -206,9 +220,19 @@ def _plan_edits(job: _Job, path: str, text: str) -> FileResult:
     if not scan.spans and not scan.needs_full_parse:
         return result
     if project.package_of(path) is None:
-        result.notes.append((scan.spans[0].line if scan.spans else None, "not importable as a module (its path is not a dotted name): relative imports left alone", "warning"))
+        result.notes.append(
+            (
+                scan.spans[0].line if scan.spans else None,
+                "not importable as a module (its path is not a dotted name): relative imports left alone",
+                "warning",
+            )
+        )
         return result
-    nodes = None if scan.needs_full_parse else parse_statements([text[s.start:s.end] for s in scan.spans])
+    nodes = (
+        None
+        if scan.needs_full_parse
+        else parse_statements([text[s.start : s.end] for s in scan.spans])
+    )
     if nodes is None:
         return _convert_whole_module(job, path, text)
     for span, node in zip(scan.spans, nodes, strict=True):
@@ -216,7 +240,9 @@ def _plan_edits(job: _Job, path: str, text: str) -> FileResult:
         if resolution is None:
             continue
         if resolution.target is None:
-            result.notes.append((span.line, f"`{_describe(node)}` left alone: {resolution.reason}", "warning"))
+            result.notes.append(
+                (span.line, f"`{_describe(node)}` left alone: {resolution.reason}", "warning")
+            )
             continue
         try:
             new = absolutize(node, resolution.target)
@@ -256,7 +282,7 @@ def _convert_whole_module(job: _Job, path: str, text: str) -> FileResult:
     except cst.ParserSyntaxError as exc:
         result.notes.append((exc.raw_line, f"syntax error, file skipped: {exc.message}", "error"))
         return result
-    notes: list[tuple[int | None, str, str]] = []
+    notes: list[tuple[int | None, str, Severity]] = []
     broken: list[str] = []
 
     def resolve(node: cst.ImportFrom) -> Target | None:
@@ -300,7 +326,9 @@ def _resolve(job: _Job, path: str, node: cst.ImportFrom) -> Resolution | None:
     return _resolve_on_disk(project, path, level, module, node, root)
 
 
-def _resolve_on_disk(project: Project, path: str, level: int, module: str | None, node: cst.ImportFrom, root: str) -> Resolution:
+def _resolve_on_disk(
+    project: Project, path: str, level: int, module: str | None, node: cst.ImportFrom, root: str
+) -> Resolution:
     """Python gives up on this import; find what it meant from the file's folder."""
     folder = PurePosixPath(path).parent
     for _ in range(level - 1):
@@ -310,12 +338,18 @@ def _resolve_on_disk(project: Project, path: str, level: int, module: str | None
     folder_str = "" if folder == PurePosixPath(".") else folder.as_posix()
     if root and not (folder_str == root or folder_str.startswith(root + "/")):
         return Resolution(None, True, f"it reaches above the import root {root}/")
-    base = PurePosixPath(folder_str).relative_to(root).parts if root else PurePosixPath(folder_str).parts
+    base = (
+        PurePosixPath(folder_str).relative_to(root).parts
+        if root
+        else PurePosixPath(folder_str).parts
+    )
     parts = [*base, *(module.split(".") if module else [])]
     if parts:
         target = ".".join(parts)
         if not project.module_exists(target, root):
-            return Resolution(None, True, f"no module {target!r} under the import root {root or '.'}/")
+            return Resolution(
+                None, True, f"no module {target!r} under the import root {root or '.'}/"
+            )
         return _check_shadowing(project, Resolution(Target(target), broken=True), root)
     # "from .. import config" landing on the import root: each name must be a top-level module.
     if isinstance(node.names, cst.ImportStar):
@@ -323,7 +357,9 @@ def _resolve_on_disk(project: Project, path: str, level: int, module: str | None
     for alias in node.names:
         name = code(alias.name)
         if not project.module_exists(name, root):
-            return Resolution(None, True, f"no module {name!r} under the import root {root or '.'}/")
+            return Resolution(
+                None, True, f"no module {name!r} under the import root {root or '.'}/"
+            )
         shadowed = _check_shadowing(project, Resolution(Target(name), broken=True), root)
         if shadowed.target is None:
             return shadowed
@@ -335,13 +371,16 @@ def _check_shadowing(project: Project, resolution: Resolution, root: str) -> Res
     top = resolution.target.module.split(".")[0]
     if top in _STDLIB:
         return Resolution(
-            None, resolution.broken,
+            None,
+            resolution.broken,
             f"the absolute name would import the standard library's {top!r}, not the project's folder",
         )
     roots = {project.import_root(p) for p in project.modules().get(top, ())}
     if len(roots - {None}) > 1:
         listed = ", ".join(sorted(f"{r or '.'}/" for r in roots if r is not None))
-        return Resolution(None, resolution.broken, f"{top!r} exists under several import roots ({listed})")
+        return Resolution(
+            None, resolution.broken, f"{top!r} exists under several import roots ({listed})"
+        )
     return resolution
 
 
@@ -355,4 +394,3 @@ def _describe(node: cst.ImportFrom) -> str:
             for alias in node.names
         )
     return f"from {dotted(node)} import {names}"
-

@@ -1,0 +1,2 @@
+DATABASE_URL = "sqlite:///./wit.db"
+UPLOAD_DIR = "uploads"

@@ -1,0 +1,2 @@
+from .projects import router as projects_router
+from .tasks import router as tasks_router

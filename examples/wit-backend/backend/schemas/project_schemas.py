@@ -1,0 +1,10 @@
+from pydantic import BaseModel
+
+
+class ProjectCreate(BaseModel):
+    name: str
+
+
+class ProjectResponse(BaseModel):
+    id: int
+    name: str
