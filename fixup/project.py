@@ -14,6 +14,7 @@ it that is not a package.
 
 from __future__ import annotations
 
+import configparser
 import fnmatch
 import hashlib
 import re
@@ -380,7 +381,7 @@ def detect_roots(root: Path, files: Mapping[str, str], declared: list[str] | Non
         return ImportRoots(paths, {p: "[tool.fixup] roots" for p in paths}, declared=True)
     sources: dict[str, str] = {}
     for folder in _pyproject_roots(root):
-        sources.setdefault(folder, "pyproject.toml packaging metadata")
+        sources.setdefault(folder, "packaging metadata (pyproject.toml, setup.cfg)")
     if not sources and any(p.startswith("src/") for p in files):
         sources["src"] = "src/ layout"
     package_dirs = {_parent(p) for p in files if PurePosixPath(p).name == "__init__.py"}
@@ -416,6 +417,27 @@ def _normalise_dir(folder: str) -> str:
 
 
 def _pyproject_roots(root: Path) -> list[str]:
+    return list(dict.fromkeys([*_setup_cfg_roots(root), *_pyproject_toml_roots(root)]))
+
+
+def _setup_cfg_roots(root: Path) -> list[str]:
+    setup_cfg = root / "setup.cfg"
+    if not setup_cfg.is_file():
+        return []
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read(setup_cfg, encoding="utf-8")
+    except (configparser.Error, UnicodeDecodeError):
+        return []
+    found = [parser.get("options.packages.find", "where", fallback="").strip()]
+    for line in parser.get("options", "package_dir", fallback="").splitlines():
+        name, _, folder = line.partition("=")
+        if not name.strip() and folder.strip():
+            found.append(folder.strip())
+    return [_normalise_dir(f) for f in found if f]
+
+
+def _pyproject_toml_roots(root: Path) -> list[str]:
     pyproject = root / "pyproject.toml"
     if not pyproject.is_file():
         return []

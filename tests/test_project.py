@@ -44,10 +44,13 @@ def test_src_layout(tmp_path: Path) -> None:
         ('[tool.setuptools]\npackage-dir = {"" = "lib"}\n', "lib"),
         ('[tool.hatch.build.targets.wheel]\npackages = ["lib/pkg"]\n', "lib"),
         ('[tool.poetry]\npackages = [{include = "pkg", from = "lib"}]\n', "lib"),
+        ("[options.packages.find]\nwhere = lib\n", "lib"),
+        ("[options]\npackage_dir =\n    =lib\n", "lib"),
     ],
 )
 def test_roots_from_packaging_metadata(tmp_path: Path, pyproject: str, expected_root: str) -> None:
-    (tmp_path / "pyproject.toml").write_text(pyproject)
+    name = "setup.cfg" if pyproject.startswith("[options") else "pyproject.toml"
+    (tmp_path / name).write_text(pyproject)
     p = project(tmp_path, {"lib/pkg/__init__.py": "", "lib/pkg/mod.py": ""})
     assert expected_root in p.roots.paths
     assert p.module_name("lib/pkg/mod.py") == "pkg.mod"

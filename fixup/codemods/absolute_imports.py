@@ -31,8 +31,24 @@ Resolver = Callable[[cst.ImportFrom], Target | None]
 
 def dotted(node: cst.ImportFrom) -> str:
     """The module part as written, dots included: ``..pkg.mod``."""
-    module = cst.Module([]).code_for_node(node.module) if node.module else ""
-    return "." * len(node.relative) + module
+    return "." * len(node.relative) + (_name_of(node.module) if node.module else "")
+
+
+def _name_of(expr: cst.BaseExpression) -> str:
+    if isinstance(expr, cst.Name):
+        return expr.value
+    if isinstance(expr, cst.Attribute):
+        return f"{_name_of(expr.value)}.{expr.attr.value}"
+    raise ValueError(f"not a dotted name: {code(expr)}")
+
+
+def dotted_expression(name: str) -> cst.Name | cst.Attribute:
+    """``a.b.c`` as a libcst node (built directly: parsing each name costs more than the rest)."""
+    first, *rest = name.split(".")
+    node: cst.Name | cst.Attribute = cst.Name(first)
+    for part in rest:
+        node = cst.Attribute(value=node, attr=cst.Name(part))
+    return node
 
 
 def absolutize(node: cst.ImportFrom, target: Target) -> cst.ImportFrom | cst.Import:
@@ -64,8 +80,7 @@ def absolutize(node: cst.ImportFrom, target: Target) -> cst.ImportFrom | cst.Imp
     before_import = node.whitespace_before_import
     if not before_import.value:
         before_import = cst.SimpleWhitespace(" ")
-    module = cst.parse_expression(target.module)
-    assert isinstance(module, (cst.Name, cst.Attribute))
+    module = dotted_expression(target.module)
     return node.with_changes(
         relative=(),
         module=module,
