@@ -145,6 +145,7 @@ def plan(ctx: FixerContext) -> Plan:
             )
         else:
             todo.append(path)
+    todo.sort(key=lambda path: -len(project.files[path]))
     for path, result in zip(todo, map_in_processes(_convert_file, job, todo), strict=True):
         results[path] = result
         ctx.cache.put(
