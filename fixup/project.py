@@ -380,8 +380,8 @@ def detect_roots(root: Path, files: Mapping[str, str], declared: list[str] | Non
         paths = tuple(_normalise_dir(d) for d in declared)
         return ImportRoots(paths, {p: "[tool.fixup] roots" for p in paths}, declared=True)
     sources: dict[str, str] = {}
-    for folder in _pyproject_roots(root):
-        sources.setdefault(folder, "packaging metadata (pyproject.toml, setup.cfg)")
+    for folder, source in _packaging_roots(root):
+        sources.setdefault(folder, source)
     if not sources and any(p.startswith("src/") for p in files):
         sources["src"] = "src/ layout"
     package_dirs = {_parent(p) for p in files if PurePosixPath(p).name == "__init__.py"}
@@ -416,8 +416,11 @@ def _normalise_dir(folder: str) -> str:
     return "" if folder in (".", "./") else folder.strip("/")
 
 
-def _pyproject_roots(root: Path) -> list[str]:
-    return list(dict.fromkeys([*_setup_cfg_roots(root), *_pyproject_toml_roots(root)]))
+def _packaging_roots(root: Path) -> list[tuple[str, str]]:
+    """Package folders declared by packaging metadata, with where each was declared."""
+    return [(f, "setup.cfg [options]") for f in _setup_cfg_roots(root)] + [
+        (f, "pyproject.toml packaging metadata") for f in _pyproject_toml_roots(root)
+    ]
 
 
 def _setup_cfg_roots(root: Path) -> list[str]:
