@@ -1,0 +1,778 @@
+"""Collapse duplicate model modules into one and rewrite every importer.
+
+## What it does
+
+Finds model modules that duplicate each other (seed 004: ``models/action.py`` next to
+``models/actions.py``, ``rule.py`` next to ``rules.py``, ..., and SQLAlchemy refusing to start
+with *Table 'agents' is already defined for this MetaData instance*):
+
+- sibling modules whose names differ only by singular/plural or a suffix such as ``_old``,
+  ``_v2``, ``_copy``, and that define a class of the same name or map the same table
+  (SQLAlchemy ``Column`` or ``mapped_column``/``Mapped[...]`` classes, SQLModel ``table=True``,
+  Pydantic models);
+- a sibling module whose name starts with the same word and whose tables are all mapped again
+  by the other (``playbook_execution.py`` next to ``playbooks.py``: a near copy), whatever
+  ``Base`` each copy subclasses; a copy whose ``Base`` comes from a module that no longer exists
+  is dead code, and is still collapsed (the fix says so).
+
+For each group it keeps one canonical module and says why, in this order: the one the package
+``__init__`` imports from, the more complete definition (a superset of tables, columns,
+relationships), the one more modules import, the plural name, the one without a stale suffix.
+Definitions only in the duplicate move into the canonical module with the imports they need;
+for a class in both, the canonical class stays and the columns or relationships only the
+duplicate has are added to it. Every importer is rewritten (``from pkg.models.action import
+Action``, ``from pkg.models import action`` and its uses, ``import pkg.models.action as a``,
+relative imports, strings such as ``relationship("pkg.models.action.Action")`` or
+``mock.patch(...)``, the package ``__init__``), the duplicate file is deleted, and
+``"extend_existing": True`` is removed from ``__table_args__`` of the tables it only hid.
+One fix per collapsed group, all or nothing. Afterwards, ``back_populates`` pairs of the
+merged models are checked, and a side naming a missing attribute is reported.
+
+## What it won't touch
+
+- A pair whose copies disagree (the same column or method defined differently, different
+  ``__table_args__``, one table under two class names) is reported with both locations and
+  left alone: no column is ever dropped silently.
+- A table mapped in two different folders (``auth/models.py`` and ``models/user.py`` both
+  mapping ``users``) is reported with both locations; fixup does not choose between packages.
+- A group where none of the rules above picks a module, and a reference it cannot rewrite
+  safely (a module object passed around, an escaped string), are reported and left alone.
+- Sibling modules such as ``action.py`` and ``actions.py`` that define different things.
+
+## Example
+
+```diff
+ # src/opmas_mgmt_api/models/__init__.py
+-from .action import Action
+ from .actions import Action
+# src/opmas_mgmt_api/services/action_service.py
+-from opmas_mgmt_api.models.action import Action
++from opmas_mgmt_api.models.actions import Action
+# src/opmas_mgmt_api/models/action.py: deleted
+# src/opmas_mgmt_api/models/actions.py
+ class Action(Base):
+     __tablename__ = "actions"
+-    __table_args__ = {"extend_existing": True}
+```
+
+## References
+
+- SQLAlchemy, ``Table.extend_existing`` is for reflection, not for hiding a second class:
+  https://docs.sqlalchemy.org/en/20/core/metadata.html#sqlalchemy.schema.Table.params.extend_existing
+- SQLAlchemy error *Table 'x' is already defined for this MetaData instance*:
+  https://docs.sqlalchemy.org/en/20/errors.html
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+import libcst as cst
+
+from fixup.codemods.merge_definitions import MergePlan, merge, needed_imports
+from fixup.codemods.rewrite_imports import (
+    ModuleMove,
+    RewriteError,
+    absolute_module,
+    mentions,
+    rewrite_references,
+)
+from fixup.codemods.sqlalchemy_models import (
+    ModelClass,
+    ModuleModels,
+    code,
+    drop_extend_existing,
+    has_extend_existing,
+    read_models,
+    table_args,
+)
+from fixup.fix import Diagnostic, FileChange, Fix, Plan, Provenance
+from fixup.fixers import FixerContext
+from fixup.project import Project, parse_module
+
+ORDER = 20
+NAME = __name__.rpartition(".")[2].replace("_", "-")
+
+#: Suffixes that mark a copy; the first group marks a stale one.
+_STALE_SUFFIX = re.compile(r"_(old|copy|bak|backup|orig|legacy)$")
+_VERSION_SUFFIX = re.compile(r"_(v\d+|new|\d+)$")
+
+
+class _Conflict(Exception):
+    """A group that cannot be collapsed safely; carries where and why."""
+
+    def __init__(self, message: str, path: str | None = None, line: int | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+        self.line = line
+
+
+@dataclass
+class _Models:
+    """The models of the project's modules, read lazily from one snapshot."""
+
+    project: Project
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    _cache: dict[str, ModuleModels | None] = field(default_factory=dict)
+
+    def get(self, path: str) -> ModuleModels | None:
+        if path not in self._cache:
+            try:
+                self._cache[path] = read_models(self.project.parse(path))
+            except cst.ParserSyntaxError as exc:
+                self.diagnostics.append(
+                    Diagnostic(
+                        f"syntax error, file skipped: {exc.message}",
+                        path=path,
+                        line=exc.raw_line,
+                        fixer=NAME,
+                        severity="error",
+                    )
+                )
+                self._cache[path] = None
+        return self._cache[path]
+
+
+# -------------------------------------------------------------------- names
+
+
+def _base_stem(stem: str) -> str:
+    return _VERSION_SUFFIX.sub("", _STALE_SUFFIX.sub("", stem))
+
+
+def _same_word(first: str, second: str) -> bool:
+    """``action``/``actions``, ``hero``/``heroes``, ``policy``/``policies``, ``user``/``user_old``."""
+    a, b = sorted((_base_stem(first), _base_stem(second)), key=len)
+    return b in (a, a + "s", a + "es") or (a.endswith("y") and b == a[:-1] + "ies")
+
+
+def _is_plural(stem: str) -> bool:
+    base = _base_stem(stem)
+    return base.endswith("s") and not base.endswith("ss")
+
+
+def _stem(path: str) -> str:
+    return PurePosixPath(path).stem
+
+
+def _folder(path: str) -> str:
+    return PurePosixPath(path).parent.as_posix()
+
+
+# -------------------------------------------------------------------- detection
+
+
+def _model_paths(project: Project) -> list[str]:
+    return sorted(
+        p
+        for p in project.files_containing("class ")
+        if p.endswith(".py")
+        and PurePosixPath(p).name != "__init__.py"
+        and project.module_name(p) is not None
+    )
+
+
+def _table_paths(project: Project) -> list[str]:
+    """Modules that may map a table (the cheap text prefilter)."""
+    candidates = set(project.files_containing("__tablename__", "table=True"))
+    return [p for p in _model_paths(project) if p in candidates]
+
+
+def _groups(project: Project, models: _Models) -> list[list[str]]:
+    """Sibling modules that duplicate each other, as groups (union of duplicate pairs)."""
+    by_folder: dict[str, list[str]] = {}
+    for path in _model_paths(project):
+        by_folder.setdefault(_folder(path), []).append(path)
+    parent: dict[str, str] = {}
+
+    def find(path: str) -> str:
+        while parent.get(path, path) != path:
+            path = parent[path]
+        return path
+
+    for paths in by_folder.values():
+        for i, first in enumerate(paths):
+            for second in paths[i + 1 :]:
+                if _duplicates(first, second, models):
+                    parent[find(second)] = find(first)
+                    parent.setdefault(first, first)
+    groups: dict[str, list[str]] = {}
+    for path in parent:
+        groups.setdefault(find(path), []).append(path)
+    return sorted((sorted(g) for g in groups.values() if len(g) > 1), key=lambda g: g[0])
+
+
+def _duplicates(first: str, second: str, models: _Models) -> bool:
+    same_name = _same_word(_stem(first), _stem(second))
+    # Only modules whose names are related are parsed: most siblings never are.
+    if not same_name and not _same_word(_stem(first).split("_")[0], _stem(second).split("_")[0]):
+        return False
+    a, b = models.get(first), models.get(second)
+    if a is None or b is None:
+        return False
+    if same_name:
+        return bool(set(a.classes) & set(b.classes) or set(a.tables) & set(b.tables))
+    # A near copy (playbook_execution.py next to playbooks.py): the names start with the same
+    # word, and every table one module maps is mapped again by the other.
+    smaller, larger = sorted((set(a.tables), set(b.tables)), key=len)
+    return bool(smaller) and smaller <= larger
+
+
+# -------------------------------------------------------------------- choosing
+
+
+def _importers(project: Project, module: str) -> set[str]:
+    """Files with an import of ``module`` (any form)."""
+    parent, _, last = module.rpartition(".")
+    found = set()
+    for path in project.files_containing(last):
+        try:
+            tree = project.parse(path)
+        except cst.ParserSyntaxError:
+            continue
+        package = project.package_of(path)
+        for node in _imports(tree):
+            if isinstance(node, cst.Import):
+                if any(
+                    code(a.name) == module or code(a.name).startswith(module + ".")
+                    for a in node.names
+                ):
+                    found.add(path)
+                continue
+            source = absolute_module(
+                package, len(node.relative), code(node.module) if node.module else None
+            )
+            if source == module or (
+                source == parent
+                and not isinstance(node.names, cst.ImportStar)
+                and any(code(a.name) == last for a in node.names)
+            ):
+                found.add(path)
+    return found
+
+
+def _imports(tree: cst.Module) -> Iterator[cst.Import | cst.ImportFrom]:
+    stack: list[cst.CSTNode] = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (cst.Import, cst.ImportFrom)):
+            yield node
+        elif not isinstance(node, cst.BaseExpression):
+            stack.extend(node.children)
+
+
+def _members(cls: ModelClass) -> set[str]:
+    return set(cls.members)
+
+
+def _choose(project: Project, group: list[str], models: _Models) -> tuple[str, str] | None:
+    """The canonical module of a group and why, or None when no rule decides."""
+    modules = {p: project.module_name(p) or "" for p in group}
+    candidates = list(group)
+
+    def narrow(chosen: list[str]) -> bool:
+        nonlocal candidates
+        if chosen and len(chosen) < len(candidates):
+            candidates = chosen
+        return len(candidates) == 1
+
+    init = f"{_folder(group[0])}/__init__.py"
+    exported = set()
+    if init in project.files:
+        importers = {p for p in candidates if init in _importers(project, modules[p])}
+        exported = importers
+    if narrow([p for p in candidates if p in exported]):
+        others = ", ".join(_stem(p) + ".py" for p in group if p not in exported)
+        return candidates[
+            0
+        ], f"the package __init__ imports from it{f' (and not from {others})' if others else ''}"
+
+    complete = [p for p in candidates if all(_superset(models, p, q) for q in candidates if q != p)]
+    if narrow(complete):
+        return (
+            candidates[0],
+            "its definitions are the more complete ones (a superset of the other copy's tables and columns)",
+        )
+
+    counts = {p: len(_importers(project, modules[p]) - set(group)) for p in candidates}
+    best = max(counts.values())
+    if narrow([p for p in candidates if counts[p] == best]):
+        against = ", ".join(str(counts[p]) for p in group if p != candidates[0] and p in counts)
+        return candidates[0], f"more modules import it ({best} against {against})"
+
+    if narrow([p for p in candidates if _is_plural(_stem(p))]):
+        return candidates[0], "its name is the plural one, by convention for a module of models"
+
+    if narrow([p for p in candidates if not _STALE_SUFFIX.search(_stem(p))]):
+        return candidates[0], "the other copy's name marks it as stale"
+    return None
+
+
+def _superset(models: _Models, first: str, second: str) -> bool:
+    """``first`` defines everything ``second`` does, and more."""
+    a, b = models.get(first), models.get(second)
+    if a is None or b is None:
+        return False
+    if not set(b.tables) <= set(a.tables) or not set(b.classes) <= set(a.classes):
+        return False
+    strictly = set(a.tables) > set(b.tables) or set(a.classes) > set(b.classes)
+    for name, cls in b.classes.items():
+        mine = _members(a.classes[name])
+        if not _members(cls) <= mine:
+            return False
+        strictly = strictly or mine > _members(cls)
+    return strictly
+
+
+# -------------------------------------------------------------------- planning one group
+
+
+@dataclass
+class _Collapse:
+    canonical: str
+    duplicate: str
+    moved: list[str] = field(default_factory=list)
+    merged: dict[str, list[str]] = field(default_factory=dict)
+    elsewhere: dict[str, str] = field(default_factory=dict)
+    dead: str | None = None
+    #: How the shared tables' classes resolve their Base: (table, the copy's base, the kept one's).
+    bases: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def _plan_group(
+    project: Project,
+    group: list[str],
+    canonical: str,
+    reason: str,
+    tables_elsewhere: dict[str, tuple[str, ModelClass]],
+) -> Fix:
+    """The fix collapsing every other module of ``group`` into ``canonical``; raises _Conflict."""
+    models = _Models(project)
+    canonical_module = project.module_name(canonical)
+    assert canonical_module is not None
+    texts: dict[str, str | None] = {}
+    tree = project.parse(canonical)
+    collapses: list[_Collapse] = []
+    hidden_tables: set[str] = set()
+    for duplicate in (p for p in group if p != canonical):
+        current = read_models(tree)
+        source = models.get(duplicate)
+        if source is None:
+            raise _Conflict("it cannot be parsed", duplicate)
+        collapse = _Collapse(canonical, duplicate)
+        plan = _compare(project, duplicate, source, current, canonical, collapse, tables_elsewhere)
+        hidden_tables |= set(source.tables)
+        collapse.dead = _dead_import(project, duplicate, source)
+        for table, copy in sorted(source.tables.items()):
+            kept = current.tables.get(table)
+            if kept is not None and copy.bases and kept.bases:
+                copy_base = _resolve_name(project, duplicate, copy.bases[0])
+                kept_base = _resolve_name(project, canonical, kept.bases[0])
+                collapse.bases.append((table, copy_base, kept_base))
+        imports = needed_imports(
+            [source.definitions[n].statement for n in plan.definitions]
+            + [s for statements in plan.members.values() for _, s in statements],
+            source,
+            current,
+            _names_module(project.package_of(duplicate), canonical_module),
+        )
+        tree = merge(tree, project.parse(duplicate), plan, imports, _first_party(project))
+        collapses.append(collapse)
+        texts[duplicate] = None
+    texts[canonical] = tree.code
+
+    # Every importer, the canonical module and the package __init__ included.
+    rewritten: set[str] = set()
+    for collapse in collapses:
+        old = project.module_name(collapse.duplicate)
+        assert old is not None
+        move = ModuleMove(old, canonical_module, dict(collapse.elsewhere))
+        for path in project.python_files():
+            if path in texts and texts[path] is None:
+                continue
+            text = texts.get(path, project.files[path])
+            assert text is not None
+            if not mentions(text, move):
+                continue
+            try:
+                new = rewrite_references(parse_module(text), project.package_of(path), move).code
+            except RewriteError as exc:
+                raise _Conflict(f"cannot rewrite a reference to {old}: {exc}", path) from exc
+            except cst.ParserSyntaxError as exc:
+                raise _Conflict(f"syntax error: {exc.message}", path, exc.raw_line) from exc
+            if new != text:
+                texts[path] = new
+                rewritten.add(path)
+
+    # extend_existing only hid the second mapping of these tables: it can go now.
+    unhidden: list[str] = []
+    targets = {canonical} | {tables_elsewhere[t][0] for t in hidden_tables if t in tables_elsewhere}
+    for path in sorted(targets):
+        text = texts.get(path, project.files[path])
+        assert text is not None
+        new_tree, names = _drop_hiding(parse_module(text), hidden_tables)
+        if names:
+            texts[path] = new_tree.code
+            unhidden += names
+
+    changes = []
+    for path in sorted(texts, key=lambda p: (texts[p] is None, p)):
+        after = texts[path]
+        before = project.files[path]
+        if after == before:
+            continue
+        if after is not None:
+            parse_module(after)  # the output always parses
+        changes.append(FileChange(path, before, after))
+    return _make_fix(
+        canonical, reason, collapses, changes, unhidden, sorted(rewritten - {canonical})
+    )
+
+
+def _compare(
+    project: Project,
+    duplicate: str,
+    source: ModuleModels,
+    current: ModuleModels,
+    canonical: str,
+    collapse: _Collapse,
+    tables_elsewhere: dict[str, tuple[str, ModelClass]],
+) -> MergePlan:
+    """What moves from ``source`` (the duplicate) into the canonical module; raises _Conflict."""
+    definitions: list[str] = []
+    members: dict[str, list[tuple[str | None, cst.BaseStatement]]] = {}
+    by_table = current.tables
+    for name, definition in source.definitions.items():
+        cls = source.classes.get(name)
+        if name in current.definitions:
+            mine = current.classes.get(name)
+            if cls is not None and mine is not None:
+                extra = _merge_class(duplicate, cls, mine, canonical)
+                if extra:
+                    members[name] = _anchored(cls, extra)
+                    collapse.merged[name] = extra
+            elif current.definitions[name].fingerprint != definition.fingerprint:
+                raise _Conflict(
+                    f"`{name}` is defined differently here and in {canonical}",
+                    duplicate,
+                    definition.line,
+                )
+            continue
+        if cls is not None and cls.table is not None:
+            if cls.table in by_table:
+                other = by_table[cls.table]
+                raise _Conflict(
+                    f"table {cls.table!r} is mapped by `{name}` here and by `{other.name}` in {canonical}:{other.line}",
+                    duplicate,
+                    cls.line,
+                )
+            if cls.table in tables_elsewhere:
+                path, other = tables_elsewhere[cls.table]
+                if other.name != name:
+                    raise _Conflict(
+                        f"table {cls.table!r} is mapped by `{name}` here and by `{other.name}` in {path}:{other.line}",
+                        duplicate,
+                        cls.line,
+                    )
+                _merge_class(duplicate, cls, other, path, allow_extra=False)
+                module = project.module_name(path)
+                assert module is not None
+                collapse.elsewhere[name] = module
+                continue
+        definitions.append(name)
+    collapse.moved = definitions
+    return MergePlan(definitions, members)
+
+
+def _anchored(copy: ModelClass, extra: list[str]) -> list[tuple[str | None, cst.BaseStatement]]:
+    """Each extra member with the member it follows in the copy, so it lands in the same place."""
+    anchored: list[tuple[str | None, cst.BaseStatement]] = []
+    previous: str | None = None
+    for name, member in copy.members.items():
+        if name in extra:
+            anchored.append((previous, member.statement))
+        previous = name
+    return anchored
+
+
+def _table(cls: ModelClass) -> str:
+    return f"table {cls.table!r}" if cls.table is not None else "no table"
+
+
+def _merge_class(
+    duplicate: str, copy: ModelClass, kept: ModelClass, kept_path: str, allow_extra: bool = True
+) -> list[str]:
+    """The members ``copy`` adds to ``kept``; raises _Conflict when they disagree."""
+    if copy.table != kept.table:
+        raise _Conflict(
+            f"`{copy.name}` maps {_table(copy)} here and {_table(kept)} in {kept_path}:{kept.line}",
+            duplicate,
+            copy.line,
+        )
+    if table_args(copy.node) not in (None, table_args(kept.node)):
+        raise _Conflict(
+            f"`{copy.name}.__table_args__` differs from the one in {kept_path}:{kept.line}",
+            duplicate,
+            copy.line,
+        )
+    extra = []
+    for name, member in copy.members.items():
+        other = kept.members.get(name)
+        if other is None:
+            extra.append(name)
+        elif other.fingerprint != member.fingerprint:
+            raise _Conflict(
+                f"`{copy.name}.{name}` is defined differently here and in {kept_path}:{other.line}; "
+                "merge it by hand",
+                duplicate,
+                member.line,
+            )
+    if extra and not allow_extra:
+        raise _Conflict(
+            f"`{copy.name}` has {', '.join(extra)} that {kept_path}:{kept.line} lacks",
+            duplicate,
+            copy.line,
+        )
+    return extra
+
+
+def _names_module(package: str | None, module: str) -> Callable[[str], bool]:
+    """Does an import written in ``package`` (``.actions``, ``pkg.models.actions``) name ``module``?"""
+    return lambda written: _absolute(package, written) == module
+
+
+def _absolute(package: str | None, written: str) -> str | None:
+    """``written`` (``.base``, ``..models.base``, ``pkg.base``) as an absolute module name."""
+    bare = written.lstrip(".")
+    return absolute_module(package, len(written) - len(bare), bare or None)
+
+
+def _first_party(project: Project) -> frozenset[str]:
+    return frozenset(name for name in project.modules() if "." not in name)
+
+
+def _resolve_name(project: Project, path: str, name: str, depth: int = 0) -> str:
+    """Where a name used in ``path`` is defined, following imports (``pkg.models.base.Base``)."""
+    module = project.module_name(path) or path
+    head, _, rest = name.partition(".")
+    try:
+        models = read_models(project.parse(path))
+    except cst.ParserSyntaxError:
+        return f"{module}.{name}"
+    imported = models.imports.get(head)
+    if head in models.definitions or imported is None or depth > 8:
+        return f"{module}.{name}"
+    source = _absolute(project.package_of(path), imported.module) or imported.module
+    if imported.name is None:  # import pkg.base as b; b.Base
+        return f"{source}.{rest}" if rest else source
+    target = project.resolve(source)
+    if target is None:
+        return f"{source}.{imported.name}" + (f".{rest}" if rest else "")
+    return _resolve_name(project, target, imported.name + (f".{rest}" if rest else ""), depth + 1)
+
+
+def _dead_import(project: Project, path: str, models: ModuleModels) -> str | None:
+    """A project module the file imports that no longer exists (the copy cannot be imported)."""
+    package = project.package_of(path)
+    for imported in models.imports.values():
+        module = _absolute(package, imported.module)
+        if module is None or project.module_exists(module):
+            continue
+        if imported.name is not None and project.module_exists(f"{module}.{imported.name}"):
+            continue
+        if project.module_exists(module.split(".")[0]):
+            return module
+    return None
+
+
+def _drop_hiding(tree: cst.Module, tables: set[str]) -> tuple[cst.Module, list[str]]:
+    """Remove extend_existing from the top-level classes mapping ``tables``."""
+    names = []
+    body = []
+    models = read_models(tree)
+    for statement in tree.body:
+        if isinstance(statement, cst.ClassDef):
+            cls = models.classes.get(statement.name.value)
+            if cls is not None and cls.table in tables and has_extend_existing(statement):
+                statement = drop_extend_existing(statement)
+                names.append(cls.name)
+        body.append(statement)
+    return (tree.with_changes(body=body), names) if names else (tree, [])
+
+
+def _make_fix(
+    canonical: str,
+    reason: str,
+    collapses: list[_Collapse],
+    changes: list[FileChange],
+    unhidden: list[str],
+    importers: list[str],
+) -> Fix:
+    duplicates = [c.duplicate for c in collapses]
+    parts = [f"{', '.join(duplicates)} duplicated {canonical}; kept {canonical} because {reason}."]
+    for collapse in collapses:
+        if collapse.moved:
+            parts.append(
+                f"Moved {', '.join(collapse.moved)} from {collapse.duplicate} (defined only there)."
+            )
+        for name, extra in collapse.merged.items():
+            parts.append(
+                f"Added {', '.join(extra)} to {name} from the copy in {collapse.duplicate}."
+            )
+        for name, module in collapse.elsewhere.items():
+            parts.append(
+                f"{collapse.duplicate}'s copy of {name} is dropped: {module} maps the same table."
+            )
+        same = sorted({t for t, copy_base, kept_base in collapse.bases if copy_base == kept_base})
+        if same:
+            base = next(b for t, b, _ in collapse.bases if t == same[0])
+            listed = ", ".join(repr(t) for t in same)
+            parts.append(
+                f"Both copies map {listed} on the same Base ({base}), so importing both fails with "
+                f'"Table {same[0]!r} is already defined for this MetaData instance".'
+            )
+        for table, copy_base, kept_base in collapse.bases:
+            if copy_base != kept_base:
+                parts.append(f"The copy maps {table!r} on {copy_base}, {canonical} on {kept_base}.")
+        if collapse.dead:
+            parts.append(
+                f"{collapse.duplicate} was dead code: it imports {collapse.dead}, which no longer exists."
+            )
+    if unhidden:
+        parts.append(
+            f"Removed `extend_existing` from {', '.join(unhidden)}: it only hid the second mapping."
+        )
+    if importers:
+        parts.append(f"Rewrote the imports in {len(importers)} file{'s' * (len(importers) != 1)}.")
+    names = " and ".join(duplicates)
+    return Fix(
+        fixer=NAME,
+        title=f"Collapse {names} into {canonical}",
+        explanation=" ".join(parts),
+        changes=tuple(changes),
+        provenance=tuple(Provenance(f"duplicate of {canonical}", path=d) for d in duplicates),
+    )
+
+
+# -------------------------------------------------------------------- checks after the fixes
+
+
+def _tables_by_tree(
+    project: Project, models: _Models
+) -> dict[tuple[str, str], list[tuple[str, ModelClass]]]:
+    """(top-level package, table) -> every class that maps it."""
+    found: dict[tuple[str, str], list[tuple[str, ModelClass]]] = {}
+    for path in _table_paths(project):
+        source = models.get(path)
+        module = project.module_name(path)
+        if source is None or module is None:
+            continue
+        for cls in source.classes.values():
+            if cls.table is not None:
+                found.setdefault((module.split(".")[0], cls.table), []).append((path, cls))
+    return found
+
+
+def _back_populates(project: Project, touched: Iterable[str]) -> list[Diagnostic]:
+    """Relationships from or to the merged models whose back_populates names a missing attribute."""
+    models = _Models(project)
+    touched = set(touched)
+    defined: dict[str, list[tuple[str, ModelClass]]] = {}
+    for path in sorted(set(_table_paths(project)) | (touched & set(project.files))):
+        source = models.get(path)
+        for cls in source.classes.values() if source else ():
+            defined.setdefault(cls.name, []).append((path, cls))
+    diagnostics = []
+    for entries in defined.values():
+        for path, cls in entries:
+            for member in cls.members.values():
+                if member.kind != "relationship" or not member.back_populates or not member.target:
+                    continue
+                targets = defined.get(member.target.rpartition(".")[2], [])
+                if len(targets) != 1 or (path not in touched and targets[0][0] not in touched):
+                    continue
+                target = targets[0][1]
+                if member.back_populates not in target.members:
+                    diagnostics.append(
+                        Diagnostic(
+                            f"`{cls.name}.{member.name}` has back_populates={member.back_populates!r}, "
+                            f"but `{target.name}` has no attribute {member.back_populates!r}",
+                            path=path,
+                            line=member.line,
+                            fixer=NAME,
+                        )
+                    )
+    return sorted(diagnostics, key=lambda d: (d.path or "", d.line or 0))
+
+
+# -------------------------------------------------------------------- the fixer
+
+
+def plan(ctx: FixerContext) -> Plan:
+    project = ctx.project
+    out = Plan()
+    detection = _Models(project)
+    groups = _groups(project, detection)
+    out.diagnostics.extend(detection.diagnostics)
+    touched: list[str] = []
+    for group in groups:
+        models = _Models(project)  # earlier fixes may have rewritten these files
+        choice = _choose(project, group, models)
+        if choice is None:
+            out.diagnostics.append(
+                Diagnostic(
+                    f"{', '.join(group)} duplicate each other, and no rule picks the one to keep "
+                    "(package __init__, completeness, importers, plural name): collapse them by hand",
+                    path=group[0],
+                    fixer=NAME,
+                )
+            )
+            continue
+        canonical, reason = choice
+        in_tree = {k: v for k, v in _tables_by_tree(project, models).items()}
+        top = (project.module_name(canonical) or "").split(".")[0]
+        elsewhere = {
+            table: next(entry for entry in entries if entry[0] not in group)
+            for (package, table), entries in in_tree.items()
+            if package == top and len([e for e in entries if e[0] not in group]) == 1
+        }
+        try:
+            fix = _plan_group(project, group, canonical, reason, elsewhere)
+        except _Conflict as exc:
+            out.diagnostics.append(
+                Diagnostic(
+                    f"{' and '.join(group)} duplicate each other but were left alone: {exc}",
+                    path=exc.path,
+                    line=exc.line,
+                    fixer=NAME,
+                )
+            )
+            continue
+        out.fixes.append(fix)
+        project = project.apply(fix)
+        touched += [canonical, *(c.path for c in fix.changes if c.after is not None)]
+    out.diagnostics.extend(_back_populates(project, dict.fromkeys(touched)))
+    out.diagnostics.extend(_still_duplicated(project))
+    return out
+
+
+def _still_duplicated(project: Project) -> list[Diagnostic]:
+    """Tables still mapped twice in one package tree (in different folders, or left alone)."""
+    diagnostics = []
+    for (_, table), entries in sorted(_tables_by_tree(project, _Models(project)).items()):
+        paths = {path for path, _ in entries}
+        if len(paths) < 2:
+            continue
+        where = " and ".join(f"{path}:{cls.line} ({cls.name})" for path, cls in entries)
+        diagnostics.append(
+            Diagnostic(
+                f"table {table!r} is mapped more than once: {where}; keep one and import it everywhere",
+                path=entries[0][0],
+                line=entries[0][1].line,
+                fixer=NAME,
+            )
+        )
+    return diagnostics

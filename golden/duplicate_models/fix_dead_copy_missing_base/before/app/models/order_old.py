@@ -1,0 +1,19 @@
+# Kept while the orders module was rewritten; app.database was removed since.
+from sqlalchemy import Column, ForeignKey, Integer, String
+
+from app.database import Base
+
+
+class Order(Base):
+    __tablename__ = "orders"
+
+    id = Column(Integer, primary_key=True)
+    reference = Column(String(40), nullable=False, unique=True)
+
+
+class OrderItem(Base):
+    __tablename__ = "order_items"
+
+    id = Column(Integer, primary_key=True)
+    order_id = Column(Integer, ForeignKey("orders.id"), nullable=False)
+    sku = Column(String(64), nullable=False)

@@ -1,0 +1,2 @@
+from .actions import ActionUpdate
+from .actions import ActionCreate, ActionRead

@@ -1,0 +1,2 @@
+from .action import ActionUpdate
+from .actions import ActionCreate, ActionRead

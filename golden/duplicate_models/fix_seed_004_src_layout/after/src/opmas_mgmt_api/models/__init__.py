@@ -1,0 +1,21 @@
+"""Models of the management API."""
+
+from .base import Base
+from .agents import Agent, agent_rule
+from .actions import Action
+from .playbooks import Playbook, PlaybookExecution
+from .rules import Rule
+from .findings import Finding
+from .devices import Device
+
+__all__ = [
+    "Action",
+    "Agent",
+    "Base",
+    "Device",
+    "Finding",
+    "Playbook",
+    "PlaybookExecution",
+    "Rule",
+    "agent_rule",
+]

@@ -1,0 +1,1 @@
+"""OPMAS management API."""
