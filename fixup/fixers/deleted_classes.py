@@ -1,0 +1,947 @@
+"""Restore definitions that importers still need, from git history.
+
+## What it does
+
+Finds every name that project code imports from a project module which no longer defines it
+(seed 000: a feature commit rewrote ``backend/models.py`` and dropped 33 Pydantic models that
+``main.py`` and ``database.py`` still imported, so the server died with
+``ImportError: cannot import name 'PromptListResponse' from 'models'``). It looks at
+``from models import A, B``, ``from app.models import A as X``, ``from . import A``,
+``import models`` then ``models.A``, imports inside functions and ``try`` blocks, and the
+names a module lists in its own ``__all__``. A name counts as defined when the module binds
+it at the top level in any way: class, function, assignment, import, re-export, or a star
+import of another project module.
+
+For each module it reads the module's git history once for all its missing names (one
+``git log --follow``: renames are followed, so a name may come back from the file's days as
+``schemas.py``), in the ancestry of the commit being fixed (a feature branch's own commits
+count). Versions stream in newest first; only those with a line that could bind a missing
+name are parsed, and the walk stops when every name is found. It brings back the newest
+version of each missing definition exactly as it was: decorators, docstring, comments above
+it. It goes where its old neighbours put it (after the nearest earlier definition that still
+exists, or before the nearest later one), never above something it needs at import time. It
+also brings back what the restored code uses: imports the module no longer has (joined to an
+existing ``from typing import ...`` when there is one) and other deleted definitions it
+references, transitively, string annotations such as ``Optional['TokenUsage']`` included.
+
+Every fix names, for each definition, the commit that last had it and the commit that
+removed it (sha, date, author, subject), so a reviewer sees "removed in a1b2c3d 'Add
+Specification Designer feature'".
+
+## What it won't touch
+
+- A name that no commit of the history ever defined is not invented: it is reported with the
+  importing file and line, and the closest existing names ("did you mean ...").
+- A definition deleted long ago that nothing imports stays deleted.
+- A module with a module-level ``__getattr__``, one that writes ``globals()``, or one that
+  star-imports a module outside the project is left alone (any name may exist there).
+- A definition that sat inside an ``if`` or ``try`` block, one whose statement would also
+  rebind a name the module defines now, or one that needs something that cannot be restored
+  (an import of a project module that no longer exists) is reported, not restored.
+- In a shallow clone it says how many commits it could search and which names it did not find
+  there; without git it reports the missing names and restores nothing.
+
+## Example
+
+```diff
+ # backend/models.py; main.py does `from models import SSHKeyListResponse`
+ # provenance: SSHKeyInfo, SSHKeyListResponse: as of 4b9113b (2025-10-01, Alice, 'Add SSH
+ #   keys') in backend/models.py; removed in da9aa7e (2025-10-02, Bob, 'Add Specification
+ #   Designer feature')
++from datetime import datetime
+ from typing import List
+ from pydantic import BaseModel
+@@
+ class GitBranchesResponse(BaseModel):
+     branches: List[str]
++
++
++class SSHKeyInfo(BaseModel):
++    \"\"\"SSH key information\"\"\"
++    fingerprint: str
++    created_at: datetime
++
++
++class SSHKeyListResponse(BaseModel):
++    keys: List[SSHKeyInfo]
+```
+
+## References
+
+- Python's import system, ``from ... import`` and ``__all__``: https://docs.python.org/3/reference/simple_stmts.html#the-import-statement
+- PEP 562 (module ``__getattr__``); ``git log --follow``: https://git-scm.com/docs/git-log#Documentation/git-log.txt---follow
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import functools
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+
+import libcst as cst
+
+from fixup.cache import content_key
+from fixup.codemods.bindings import (
+    ImportFacts,
+    ModuleBindings,
+    eagerly_referenced_names,
+    import_facts,
+    module_bindings,
+    referenced_names,
+)
+from fixup.codemods.definitions import (
+    ImportSpec,
+    OldDefinition,
+    OldModule,
+    add_imports,
+    restore_definitions,
+)
+from fixup.fix import Diagnostic, FileChange, Fix, Plan, Provenance
+from fixup.fixers import FixerContext
+from fixup.git import (
+    FileHistory,
+    GitError,
+    GitRepo,
+    HistoryCommit,
+    existing_paths,
+    file_history,
+    stream_blobs,
+)
+from fixup.parallel import map_in_processes
+from fixup.project import Project
+from fixup.textio import SourceError, decode
+
+ORDER = 30
+NAME = __name__.rpartition(".")[2].replace("_", "-")
+#: Part of the cache key of per-file facts: bump it when their shape changes.
+_FACTS_VERSION = "facts-2"
+
+
+# -------------------------------------------------------------------- what each file says
+
+
+@dataclass
+class FileFacts:
+    """One file's top-level bindings and imports (JSON-able, cached by content)."""
+
+    bindings: ModuleBindings
+    imports: ImportFacts
+    syntax_error: str | None = None
+
+    def to_json(self) -> dict[str, object]:
+        b, i = self.bindings, self.imports
+        return {
+            "names": sorted(b.names), "star": b.star_imports, "getattr": b.has_getattr,
+            "dynamic": b.dynamic, "all": b.all_names, "all_line": b.all_line,
+            "from": i.from_imports, "aliases": i.module_aliases, "reads": i.attribute_reads,
+            "writes": i.attribute_writes, "error": self.syntax_error,
+        }  # fmt: skip
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> FileFacts:
+        def items(key: str) -> list[list[object]]:
+            value = data[key]
+            assert isinstance(value, list)
+            return value
+
+        bindings = ModuleBindings(
+            names=set(items("names")),  # type: ignore[arg-type]
+            star_imports=[(int(x[0]), str(x[1])) for x in items("star")],  # type: ignore[call-overload]
+            has_getattr=bool(data["getattr"]),
+            dynamic=bool(data["dynamic"]),
+            all_names=data["all"],  # type: ignore[arg-type]
+            all_line=data["all_line"],  # type: ignore[arg-type]
+        )
+        imports = ImportFacts(
+            from_imports=[
+                (int(x[0]), str(x[1]), str(x[2]), str(x[3]), int(x[4]))  # type: ignore[call-overload]
+                for x in items("from")
+            ],
+            module_aliases=dict(data["aliases"]),  # type: ignore[call-overload]
+            attribute_reads=[(str(x[0]), int(x[1])) for x in items("reads")],  # type: ignore[call-overload]
+            attribute_writes=[str(x) for x in items("writes")],
+        )
+        error = data["error"]
+        return cls(bindings, imports, error if isinstance(error, str) else None)
+
+
+def _analyse(project: Project, path: str) -> FileFacts:
+    try:
+        tree = ast.parse(project.files[path], filename=path)
+    except (SyntaxError, ValueError) as exc:
+        message = exc.msg if isinstance(exc, SyntaxError) else str(exc)
+        return FileFacts(ModuleBindings(), ImportFacts(), f"syntax error: {message}")
+    return FileFacts(module_bindings(tree), import_facts(tree))
+
+
+@dataclass(frozen=True)
+class Use:
+    """Where a missing name is asked for."""
+
+    path: str
+    line: int
+    #: How it is asked for, as the reader sees it: "from models import X", "models.X", "__all__".
+    how: str
+
+
+#: Statements that can come back on their own (not ``if`` / ``try`` / ``with`` / ``for`` blocks).
+_RESTORABLE = (
+    ast.ClassDef,
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.Assign,
+    ast.AnnAssign,
+)
+
+
+@dataclass
+class _Restored:
+    """One statement coming back, and the names it brings."""
+
+    version: int
+    index: int
+    names: frozenset[str]
+    old: OldModule
+    eager: frozenset[str]
+
+
+@dataclass
+class _ModulePlan:
+    restored: dict[tuple[int, int], _Restored] = field(default_factory=dict)
+    imports: dict[str, tuple[int, int, ImportSpec]] = field(default_factory=dict)
+    #: name -> why it cannot come back.
+    failed: dict[str, str] = field(default_factory=dict)
+    #: name -> the names that need it (for failures that spread to what needs them).
+    needed_by: dict[str, set[str]] = field(default_factory=dict)
+    not_found: set[str] = field(default_factory=set)
+
+    def provides(self, name: str) -> bool:
+        return name in self.imports or any(name in r.names for r in self.restored.values())
+
+
+# -------------------------------------------------------------------- the fixer
+
+
+def plan(ctx: FixerContext) -> Plan:
+    project = ctx.project
+    facts = _all_facts(ctx)
+    finder = _Finder(project, facts)
+    missing = finder.missing_names()
+    out = Plan()
+    for target in sorted(missing):
+        out.extend(_plan_module(project, finder, target, missing[target]))
+    return out
+
+
+def _all_facts(ctx: FixerContext) -> dict[str, FileFacts]:
+    project = ctx.project
+    facts: dict[str, FileFacts] = {}
+    todo: list[str] = []
+    for path in project.python_files():
+        if path.endswith(".pyi"):
+            continue
+        cached = ctx.cache.get(content_key(NAME, _FACTS_VERSION, project.files[path]))
+        if isinstance(cached, dict):
+            facts[path] = FileFacts.from_json(cached)
+        else:
+            todo.append(path)
+    for path, result in zip(todo, map_in_processes(_analyse, project, todo), strict=True):
+        facts[path] = result
+        ctx.cache.put(content_key(NAME, _FACTS_VERSION, project.files[path]), result.to_json())
+    return facts
+
+
+class _Finder:
+    """Which names importers ask for that their modules do not define."""
+
+    def __init__(self, project: Project, facts: Mapping[str, FileFacts]) -> None:
+        self.project = project
+        self.facts = facts
+        self._defined: dict[str, set[str] | str] = {}
+
+    def absolute(self, importer: str, level: int, module: str) -> str | None:
+        if level == 0:
+            return module
+        package = self.project.package_of(importer)
+        if package is None:
+            return None
+        bits = package.split(".") if package else []
+        if level - 1 > len(bits):
+            return None
+        base = bits[: len(bits) - (level - 1)]
+        return ".".join(base + ([module] if module else [])) or None
+
+    def resolve(self, importer: str, module: str) -> str | None:
+        root = self.project.import_root(importer)
+        found = self.project.resolve(module, root) or self.project.resolve(module)
+        return found if found is not None and found in self.facts else None
+
+    def is_submodule(self, module: str, name: str, importer: str) -> bool:
+        if self.project.module_exists(f"{module}.{name}", self.project.import_root(importer)):
+            return True
+        if self.project.module_exists(f"{module}.{name}"):
+            return True
+        # A compiled extension module (libcst's `native`) is no Python file of the project.
+        package = self.project.resolve(module)
+        if package is None or not self.project.is_package(package):
+            return False
+        folder = (self.project.root / package).parent
+        return any(folder.glob(f"{name}.*so")) or any(folder.glob(f"{name}.*pyd"))
+
+    def defined(self, path: str, seen: frozenset[str] = frozenset()) -> set[str] | str:
+        """The names ``path`` binds at the top level, or why that cannot be known."""
+        if path in self._defined:
+            return self._defined[path]
+        info = self.facts[path]
+        result: set[str] | str
+        if info.syntax_error:
+            result = info.syntax_error
+        elif info.bindings.has_getattr:
+            result = "it defines a module-level __getattr__"
+        elif info.bindings.dynamic:
+            result = "it writes to globals()"
+        else:
+            result = set(info.bindings.names)
+            for level, module in info.bindings.star_imports:
+                absolute = self.absolute(path, level, module)
+                source = self.resolve(path, absolute) if absolute else None
+                if source is None:
+                    result = f"it star-imports {'.' * level}{module}, which is not a project module"
+                    break
+                if source in seen or source == path:
+                    continue
+                exported = self.exported(source, seen | {path})
+                if isinstance(exported, str):
+                    result = exported
+                    break
+                result |= exported
+        self._defined[path] = result
+        return result
+
+    def exported(self, path: str, seen: frozenset[str]) -> set[str] | str:
+        """What ``from <path> import *`` binds."""
+        names = self.defined(path, seen)
+        if isinstance(names, str):
+            return names
+        all_names = self.facts[path].bindings.all_names
+        if all_names is not None:
+            return set(all_names)
+        return {n for n in names if not n.startswith("_")}
+
+    def missing_names(self) -> dict[str, dict[str, list[Use]]]:
+        """Module path -> missing name -> where it is asked for."""
+        asked: dict[str, dict[str, list[Use]]] = {}
+        written: dict[str, set[str]] = {}
+
+        def ask(target: str, name: str, use: Use) -> None:
+            asked.setdefault(target, {}).setdefault(name, []).append(use)
+
+        for importer in sorted(self.facts):
+            info = self.facts[importer]
+            if info.syntax_error:
+                continue
+            aliases = dict(info.imports.module_aliases)
+            for level, module, name, asname, line in info.imports.from_imports:
+                if name == "*":
+                    continue
+                absolute = self.absolute(importer, level, module)
+                if absolute is None or absolute == "__future__":
+                    continue
+                target = self.resolve(importer, absolute)
+                if target is None:
+                    continue
+                if self.is_submodule(absolute, name, importer):
+                    aliases.setdefault(asname or name, f"{absolute}.{name}")
+                    continue
+                ask(target, name, Use(importer, line, f"from {'.' * level}{module} import {name}"))
+            for chain, line in info.imports.attribute_reads:
+                found = self._attribute_target(importer, aliases, chain)
+                if found is not None:
+                    target, name, shown = found
+                    ask(target, name, Use(importer, line, shown))
+            for chain in info.imports.attribute_writes:
+                found = self._attribute_target(importer, aliases, chain)
+                if found is not None:
+                    written.setdefault(found[0], set()).add(found[1])
+            if info.bindings.all_names and info.bindings.all_line:
+                own_name = self.project.module_name(importer)
+                for name in info.bindings.all_names:
+                    # A package's __all__ may list its submodules.
+                    if own_name and self.is_submodule(own_name, name, importer):
+                        continue
+                    ask(importer, name, Use(importer, info.bindings.all_line, "__all__"))
+
+        missing: dict[str, dict[str, list[Use]]] = {}
+        for target, names in asked.items():
+            defined = self.defined(target)
+            if isinstance(defined, str):
+                # Reported as left alone, with the reason.
+                unsure = {
+                    n: u for n, u in names.items() if n not in self.facts[target].bindings.names
+                }
+                if unsure:
+                    missing[target] = unsure
+                continue
+            gone = {
+                name: uses
+                for name, uses in names.items()
+                if name not in defined and name not in written.get(target, set())
+                and not name.startswith("__")
+            }  # fmt: skip
+            if gone:
+                missing[target] = gone
+        return missing
+
+    def _attribute_target(
+        self, importer: str, aliases: Mapping[str, str], chain: str
+    ) -> tuple[str, str, str] | None:
+        """For ``models.X.y``: (the file of ``models``, ``X``, "models.X")."""
+        parts = chain.split(".")
+        if parts[0] not in aliases:
+            return None
+        full = aliases[parts[0]].split(".") + parts[1:]
+        offset = len(full) - len(parts)
+        for k in range(len(full) - 1, 0, -1):
+            module = ".".join(full[:k])
+            target = self.resolve(importer, module)
+            if target is None:
+                continue
+            if self.is_submodule(module, full[k], importer):
+                return None
+            return target, full[k], ".".join(parts[: k - offset + 1])
+        return None
+
+
+# -------------------------------------------------------------------- one module
+
+
+def _plan_module(
+    project: Project, finder: _Finder, target: str, names: dict[str, list[Use]]
+) -> Plan:
+    out = Plan()
+    module_name = project.module_name(target) or target
+    defined = finder.defined(target)
+    if isinstance(defined, str):
+        listed = ", ".join(sorted(names))
+        out.diagnostics.append(
+            Diagnostic(
+                f"{listed} not checked: {defined}, so any name may exist",
+                target,
+                fixer=NAME,
+                severity="info",
+            )
+        )
+        return out
+    repo = project.git
+    if repo is None:
+        _report_unrestorable(
+            out,
+            module_name,
+            target,
+            names,
+            defined,
+            "there is no git history to restore it from (not a git repository)",
+        )
+        return out
+    try:
+        history = file_history(repo, target)
+    except GitError as exc:
+        _report_unrestorable(
+            out, module_name, target, names, defined, f"reading its git history failed: {exc}"
+        )
+        return out
+    if not history.versions:
+        _report_unrestorable(
+            out,
+            module_name,
+            target,
+            names,
+            defined,
+            f"{target} has no git history (not committed yet)",
+        )
+        return out
+    search = _HistorySearch(history, repo)
+    try:
+        module_plan = _resolve_names(project, repo, finder, target, set(names), defined, search)
+    except GitError as exc:
+        _report_unrestorable(
+            out, module_name, target, names, defined, f"reading its git history failed: {exc}"
+        )
+        return out
+    _report_failures(out, module_name, target, names, defined, module_plan, history, repo)
+    roots = {n for n in names if module_plan.provides(n)}
+    if not roots:
+        return out
+    fix = _make_fix(project, target, module_name, names, module_plan, search, history, repo)
+    if isinstance(fix, str):
+        for name in sorted(roots):
+            for use in names[name]:
+                out.diagnostics.append(
+                    Diagnostic(
+                        f"`{name}` from {module_name} not restored: {fix}",
+                        use.path,
+                        use.line,
+                        NAME,
+                        "error",
+                    )
+                )
+        return out
+    out.fixes.append(fix)
+    return out
+
+
+class _HistorySearch:
+    """Newest-first search of one file's versions, read in one stream that stops when done."""
+
+    def __init__(self, history: FileHistory, repo: GitRepo) -> None:
+        self.history = history
+        self._repo = repo
+        #: Blob -> the names its version binds at the top level (only for versions parsed).
+        self._bindings: dict[str, frozenset[str]] = {}
+        self._texts: dict[int, str | None] = {}
+        self._modules: dict[int, OldModule | None] = {}
+        self.versions_read = 0
+
+    def text(self, index: int) -> str | None:
+        if index not in self._texts:
+            blob = self.history.versions[index].blob
+            data = next(stream_blobs(self._repo, [blob]), None) if blob else None
+            self._texts[index] = _decoded(data)
+        return self._texts[index]
+
+    def find(self, names: Iterable[str]) -> dict[str, int]:
+        """Name -> index of the newest version that binds it at the top level."""
+        left = set(names)
+        found: dict[str, int] = {}
+        versions = self.history.versions
+        unread = [v.blob for v in versions if v.blob is not None and v.blob not in self._bindings]
+        stream = stream_blobs(self._repo, unread)
+        try:
+            for index, version in enumerate(versions):
+                if not left:
+                    break
+                if version.blob is None:
+                    continue
+                text: str | None = None
+                bound = self._bindings.get(version.blob)
+                if bound is None:
+                    text = _decoded(next(stream))
+                    self.versions_read += 1
+                    # The cheap prefilter: most versions do not name the names where a
+                    # binding could be (``class X``, ``X =``, ``import ... X``): not parsed.
+                    if text is None or not _may_bind(text, left):
+                        continue
+                    try:
+                        bound = frozenset(module_bindings(ast.parse(text), deep=False).names)
+                    except (SyntaxError, ValueError):
+                        bound = frozenset()
+                    self._bindings[version.blob] = bound
+                if left & bound:
+                    for name in left & bound:
+                        found[name] = index
+                    if text is not None:
+                        self._texts[index] = text
+                    left -= bound
+        finally:
+            stream.close()
+        return found
+
+    def module(self, index: int) -> OldModule | None:
+        if index not in self._modules:
+            text = self.text(index)
+            try:
+                self._modules[index] = None if text is None else OldModule(text)
+            except (SyntaxError, ValueError):
+                self._modules[index] = None
+        return self._modules[index]
+
+
+def _resolve_names(
+    project: Project,
+    repo: GitRepo,
+    finder: _Finder,
+    target: str,
+    roots: set[str],
+    defined: set[str],
+    search: _HistorySearch,
+) -> _ModulePlan:
+    """What comes back for ``roots`` and everything they need, found in as few passes as possible."""
+    result = _ModulePlan()
+    wanted = set(roots)
+    handled: set[str] = set()
+    while wanted:
+        found = search.find(wanted)
+        handled |= wanted
+        result.not_found |= wanted - set(found)
+        following: set[str] = set()
+        for name in sorted(found):
+            index = found[name]
+            old = search.module(index)
+            if old is None:
+                result.failed[name] = (
+                    f"its version in {_short(search.history.versions[index].commit)} does not parse"
+                )
+                continue
+            # `X += ...` is no definition of its own: the statement that made X is.
+            positions = [
+                i
+                for i, key in enumerate(old.keys)
+                if name in key.names and not isinstance(old.tree.body[i], ast.AugAssign)
+            ]
+            if not positions:
+                result.failed[name] = "it was bound inside a block, not by a statement of its own"
+                continue
+            position = positions[-1]
+            statement = old.tree.body[position]
+            code = old.code(position)
+            if isinstance(statement, (ast.Import, ast.ImportFrom)):
+                commit = search.history.versions[index].commit.sha
+                was_project = _module_files(project, repo, target, commit)
+                spec = _import_spec(project, finder, target, code, name, was_project)
+                if isinstance(spec, str):
+                    result.failed[name] = spec
+                else:
+                    result.imports[name] = (
+                        index,
+                        position,
+                        replace(spec, origin=OldDefinition(old, position)),
+                    )
+                continue
+            if not isinstance(statement, _RESTORABLE):
+                kind = type(statement).__name__.lower()
+                result.failed[name] = (
+                    f"it was defined inside an `{kind}` block in {_short(search.history.versions[index].commit)}"
+                )
+                continue
+            bound = old.keys[position].names
+            clash = sorted(bound & defined)
+            if clash:
+                result.failed[name] = (
+                    f"its statement would also rebind {', '.join(clash)}, which the module defines now"
+                )
+                continue
+            if (index, position) in result.restored:
+                continue
+            eager = frozenset(eagerly_referenced_names(code))
+            result.restored[(index, position)] = _Restored(index, position, bound, old, eager)
+            old_bound = set().union(*(key.names for key in old.keys))
+            for reference in sorted(referenced_names(code) - bound):
+                # Only what the old module bound itself: locals, builtins and names that were
+                # undefined then too are not ours to bring back.
+                if reference in defined or reference not in old_bound:
+                    continue
+                result.needed_by.setdefault(reference, set()).add(name)
+                if reference not in handled and not result.provides(reference):
+                    following.add(reference)
+        wanted = following - handled
+    _spread_failures(result)
+    return result
+
+
+def _spread_failures(result: _ModulePlan) -> None:
+    """A definition whose dependency cannot come back does not come back either."""
+    broken = {name: reason for name, reason in result.failed.items()}
+    broken |= {name: "no version of the file defines it" for name in result.not_found}
+    queue = list(broken)
+    while queue:
+        name = queue.pop()
+        for dependent in sorted(result.needed_by.get(name, ())):
+            if dependent in broken:
+                continue
+            broken[dependent] = f"it needs `{name}`, which cannot be restored ({broken[name]})"
+            result.failed[dependent] = broken[dependent]
+            queue.append(dependent)
+    for key, restored in list(result.restored.items()):
+        if restored.names & set(result.failed):
+            del result.restored[key]
+    for name in list(result.imports):
+        if name in result.failed:
+            del result.imports[name]
+
+
+def _import_spec(
+    project: Project,
+    finder: _Finder,
+    target: str,
+    code: str,
+    name: str,
+    was_project: Callable[[str], bool],
+) -> ImportSpec | str:
+    """The import that bound ``name`` in an old version, made absolute, or why it cannot come back."""
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                if (alias.asname or alias.name) == name:
+                    module = finder.absolute(target, node.level, node.module or "")
+                    if module is None:
+                        return f"its old import `{code.strip()}` cannot be made absolute"
+                    if _is_missing_project_module(project, target, module, was_project):
+                        return f"its old import `{code.strip()}` names a project module that no longer exists"
+                    return ImportSpec(module, alias.name, alias.asname)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if (alias.asname or alias.name.split(".")[0]) == name:
+                    if _is_missing_project_module(project, target, alias.name, was_project):
+                        return f"its old import `{code.strip()}` names a project module that no longer exists"
+                    return ImportSpec(alias.name, None, alias.asname)
+    return "its old import could not be read"
+
+
+def _is_missing_project_module(
+    project: Project, importer: str, module: str, was_project: Callable[[str], bool]
+) -> bool:
+    """True for a module of the project that is gone (not for a third-party module)."""
+    if project.module_exists(module, project.import_root(importer)) or project.module_exists(
+        module
+    ):
+        return False
+    return project.module_exists(module.split(".")[0]) or was_project(module)
+
+
+def _module_files(
+    project: Project, repo: GitRepo, target: str, commit: str
+) -> Callable[[str], bool]:
+    """Whether a module existed as a file of the project (next to ``target``'s import root) in ``commit``."""
+
+    def was_project(module: str) -> bool:
+        root = project.import_root(target) or ""
+        base = f"{root}/{module.replace('.', '/')}" if root else module.replace(".", "/")
+        candidates = [
+            repo.to_toplevel_path(f"{base}.py"),
+            repo.to_toplevel_path(f"{base}/__init__.py"),
+        ]
+        try:
+            return bool(existing_paths(repo, commit, candidates))
+        except GitError:
+            return False
+
+    return was_project
+
+
+# -------------------------------------------------------------------- output
+
+
+def _make_fix(
+    project: Project,
+    target: str,
+    module_name: str,
+    names: dict[str, list[Use]],
+    module_plan: _ModulePlan,
+    search: _HistorySearch,
+    history: FileHistory,
+    repo: GitRepo,
+) -> Fix | str:
+    text = project.files[target]
+    try:
+        current = project.parse(target)
+    except cst.ParserSyntaxError as exc:
+        return f"{target} does not parse: {exc.message}"
+    restored = sorted(module_plan.restored.values(), key=lambda r: (r.version, r.index))
+    definitions = [OldDefinition(r.old, r.index, r.eager) for r in restored]
+    specs = [
+        spec
+        for _, _, spec in sorted(
+            module_plan.imports.values(), key=lambda v: (v[0], v[1], v[2].module, v[2].name or "")
+        )
+    ]
+    try:
+        new = add_imports(restore_definitions(current, definitions), specs).code
+        compile(new, target, "exec", dont_inherit=True)
+    except (ValueError, SyntaxError) as exc:
+        return f"the restored module would not compile ({exc})"
+    now_bound = module_bindings(ast.parse(new)).names
+    brought = {n for r in restored for n in r.names} | set(module_plan.imports)
+    if not brought <= now_bound:
+        return "the restored module would still miss " + ", ".join(sorted(brought - now_bound))
+
+    roots = sorted(n for n in names if module_plan.provides(n))
+    dependencies = sorted(n for r in restored for n in r.names if n not in names)
+    imports = sorted(n for n in module_plan.imports if n not in names)
+    count = len(roots) + len(dependencies)
+    by_importer: dict[tuple[str, str], list[str]] = {}
+    for name in roots:
+        for use in names[name]:
+            template = "{} lists {} in __all__" if use.how == "__all__" else "{} imports {}"
+            by_importer.setdefault((_where(use), template), []).append(name)
+    asked = "; ".join(
+        template.format(where, ", ".join(dict.fromkeys(listed)))
+        for (where, template), listed in by_importer.items()
+    )
+    explanation = [
+        f"{len(roots)} name{'s' * (len(roots) != 1)} imported from `{module_name}` no longer "
+        f"exist{'s' * (len(roots) == 1)} in {target}, so importing "
+        f"{'them' if len(roots) != 1 else 'it'} fails with ImportError: {asked}.",
+        "Each comes back as the newest commit that had it left it.",
+    ]
+    if dependencies:
+        explanation.append(
+            f"Also restored, because restored code uses them: {', '.join(dependencies)}."
+        )
+    if imports:
+        explanation.append(f"Imports re-added for the restored code: {', '.join(imports)}.")
+    if history.shallow:
+        depth = _depth(history)
+        explanation.append(depth[0].upper() + depth[1:] + ".")
+    # One line per (commit that last had them, commit that removed them).
+    by_version: dict[int, list[str]] = {}
+    for r in restored:
+        by_version.setdefault(r.version, []).extend(sorted(r.names))
+    for name in sorted(module_plan.imports):
+        version, _, spec = module_plan.imports[name]
+        if name in names:
+            by_version.setdefault(version, []).append(f"{name} (import of {spec.module})")
+    provenance = [
+        _provenance(", ".join(listed), version, history, repo)
+        for version, listed in sorted(by_version.items())
+    ]
+    title = f"Restore {count} deleted definition{'s' * (count != 1)} in {target}"
+    if count == 0:
+        title = f"Restore {len(module_plan.imports)} deleted import{'s' * (len(module_plan.imports) != 1)} in {target}"
+    return Fix(
+        fixer=NAME,
+        title=title,
+        explanation=" ".join(explanation),
+        changes=(FileChange(target, text, new),),
+        provenance=tuple(provenance),
+    )
+
+
+def _provenance(what: str, version: int, history: FileHistory, repo: GitRepo) -> Provenance:
+    had = history.versions[version]
+    path = repo.to_project_path(had.path) or had.path
+    if version > 0:
+        removed = f"removed in {_describe(history.versions[version - 1].commit)}"
+    else:
+        removed = "removed in uncommitted changes"
+    return Provenance(
+        f"{what}: as of {_describe(had.commit)} in {path}; {removed}",
+        commit=had.commit.sha,
+        path=path,
+        date=had.commit.date,
+        author=had.commit.author,
+        subject=had.commit.subject,
+    )
+
+
+def _report_failures(
+    out: Plan,
+    module_name: str,
+    target: str,
+    names: dict[str, list[Use]],
+    defined: set[str],
+    module_plan: _ModulePlan,
+    history: FileHistory,
+    repo: GitRepo,
+) -> None:
+    known = defined | {n for r in module_plan.restored.values() for n in r.names}
+    for name in sorted(names):
+        if name in module_plan.not_found:
+            if history.shallow:
+                reason = (
+                    f"no version within reach defines it ({_depth(history)}); older commits are "
+                    "not in this clone: fetch them (`git fetch --unshallow`) and run fixup again"
+                )
+            else:
+                reason = f"no commit of its history ever defined it ({_depth(history)}, renames followed)"
+        elif name in module_plan.failed:
+            reason = f"it cannot be restored: {module_plan.failed[name]}"
+        else:
+            continue
+        message = f"cannot import name `{name}` from `{module_name}`: {target} does not define it, and {reason}"
+        for use in names[name]:
+            out.diagnostics.append(
+                Diagnostic(message + _did_you_mean(name, known), use.path, use.line, NAME, "error")
+            )
+
+
+def _report_unrestorable(
+    out: Plan,
+    module_name: str,
+    target: str,
+    names: dict[str, list[Use]],
+    defined: set[str],
+    reason: str,
+) -> None:
+    for name in sorted(names):
+        message = f"cannot import name `{name}` from `{module_name}`: {target} does not define it, and {reason}"
+        for use in names[name]:
+            out.diagnostics.append(
+                Diagnostic(
+                    message + _did_you_mean(name, defined), use.path, use.line, NAME, "error"
+                )
+            )
+
+
+def _did_you_mean(name: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.6)
+    if not close:
+        return ""
+    return "; did you mean " + " or ".join(f"`{c}`" for c in close) + "?"
+
+
+def _depth(history: FileHistory) -> str:
+    oldest = f", back to {_describe(history.oldest)}" if history.oldest else ""
+    where = "this shallow clone" if history.shallow else "the history"
+    count = history.commits_searched
+    return f"searched the {count} commit{'s' * (count != 1)} {where} has{oldest}"
+
+
+def _where(use: Use) -> str:
+    return f"{use.path}:{use.line}"
+
+
+def _decoded(data: bytes | None) -> str | None:
+    if data is None:
+        return None
+    try:
+        return decode(data)[0]
+    except SourceError:
+        return None
+
+
+def _may_bind(text: str, names: Iterable[str]) -> bool:
+    """True when a line naming one of ``names`` looks like it binds it (see ``_binding_line``)."""
+    for name in names:
+        start = text.find(name)
+        if start == -1:
+            continue
+        pattern = _binding_line(name)
+        while start != -1:
+            line_start = text.rfind("\n", 0, start) + 1
+            line_end = text.find("\n", start)
+            if line_end == -1:
+                line_end = len(text)
+            if pattern.search(text, line_start, line_end):
+                return True
+            start = text.find(name, line_end)
+    return False
+
+
+@functools.lru_cache(maxsize=4096)
+def _binding_line(name: str) -> re.Pattern[str]:
+    """Matches a line where a statement could bind ``name``: ``class X``, ``def X``, ``X =`` /
+    ``X:`` / ``X,`` at the start of a line, ``a, X =``, ``as X``, ``import ... X``, ``X :=``.
+    A mention such as ``List[X]`` or ``Optional['X']`` does not match, nor does ``UserOut``
+    for ``User``. It may match more than a binding (the parse decides), never less."""
+    word = rf"\b{re.escape(name)}\b"
+    return re.compile(
+        rf"^[ \t]*(?:async[ \t]+)?(?:class|def)[ \t]+{word}"
+        rf"|^[ \t]*{word}[ \t]*(?::|=|,|\))"
+        rf"|,[ \t]*{word}[ \t]*[,=)]"
+        rf"|\bas[ \t]+{word}"
+        rf"|\bimport[ \t]+[^#\n]*{word}"
+        rf"|\bfor[ \t]+[^\n]*{word}[^\n]*\bin\b"
+        rf"|{word}[ \t]*:=",
+        re.M,
+    )
+
+
+def _short(commit: HistoryCommit) -> str:
+    return commit.sha[:7]
+
+
+def _describe(commit: HistoryCommit) -> str:
+    return f"{commit.sha[:7]} ({commit.date[:10]}, {commit.author}, '{commit.subject}')"

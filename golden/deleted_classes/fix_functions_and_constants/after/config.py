@@ -1,0 +1,3 @@
+class Settings:
+    debug = False
+    database_url = "sqlite://"

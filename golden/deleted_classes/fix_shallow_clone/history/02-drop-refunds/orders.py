@@ -1,0 +1,14 @@
+from dataclasses import dataclass
+
+
+@dataclass
+class Order:
+    id: int
+    customer: str
+
+
+@dataclass
+class OrderLine:
+    order_id: int
+    sku: str
+    quantity: int = 1

@@ -1,0 +1,5 @@
+from fastapi import FastAPI
+
+from models import Prompt, PromtListResponse
+
+app = FastAPI()

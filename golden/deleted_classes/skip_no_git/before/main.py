@@ -1,0 +1,5 @@
+from fastapi import FastAPI
+
+from models import Prompt, PromptListResponse
+
+app = FastAPI()
