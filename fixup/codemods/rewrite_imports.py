@@ -40,6 +40,9 @@ class ModuleMove:
     old: str
     new: str
     elsewhere: Mapping[str, str] = field(default_factory=dict)
+    #: Names ``new`` defines under another name (a class renamed with its module): old -> new.
+    #: ``from old import A`` becomes ``from new import B as A``; attribute uses are refused.
+    renamed: Mapping[str, str] = field(default_factory=dict)
 
     def target(self, name: str) -> str:
         return self.elsewhere.get(name, self.new)
@@ -117,6 +120,8 @@ def _plan_renames(wrapper: MetadataWrapper, package: str | None, move: ModuleMov
                     collision = True
                     continue
                 parent = parents.get(use)
+                if isinstance(parent, cst.Attribute) and parent.value is use:
+                    _refuse_renamed(move, f"{old_last}.{parent.attr.value}")
                 if (
                     isinstance(parent, cst.Attribute)
                     and parent.value is use
@@ -144,7 +149,11 @@ def _check_module_alias(
 ) -> None:
     """``import pkg.models.action as a`` is fine unless ``a.X`` names something now elsewhere."""
     for alias in node.names:
-        if alias.asname is None or code(alias.name) != move.old or not move.elsewhere:
+        if (
+            alias.asname is None
+            or code(alias.name) != move.old
+            or not (move.elsewhere or move.renamed)
+        ):
             continue
         local = code(alias.asname.name)
         scope = scopes.get(alias)
@@ -155,6 +164,8 @@ def _check_module_alias(
                 continue
             for ref in assignment.references:
                 parent = parents.get(ref.node)
+                if isinstance(parent, cst.Attribute):
+                    _refuse_renamed(move, f"{local}.{parent.attr.value}")
                 if isinstance(parent, cst.Attribute) and parent.attr.value in move.elsewhere:
                     raise RewriteError(
                         f"`{local}.{parent.attr.value}` now lives in {move.elsewhere[parent.attr.value]}"
@@ -269,18 +280,26 @@ class _Rewriter(cst.CSTTransformer):
             return None
         suffix = source[len(self._move.old) :]
         if isinstance(node.names, cst.ImportStar) or suffix:
-            if self._move.elsewhere and not suffix:
+            if (self._move.elsewhere or self._move.renamed) and not suffix:
                 raise RewriteError(
                     f"`{_one_line(node)}`: a star import cannot follow names that now live elsewhere"
                 )
             return [self._with_module(node, self._move.new + suffix)]
         groups: dict[str, list[cst.ImportAlias]] = {}
         for alias in node.names:
-            groups.setdefault(self._move.target(code(alias.name)), []).append(alias)
-        return [
-            self._with_module(node, target, _fix_commas(aliases, node.lpar is not None))
-            for target, aliases in groups.items()
-        ]
+            target = self._move.target(code(alias.name))
+            groups.setdefault(target, []).append(_renamed_alias(alias, self._move.renamed))
+        parenthesised = node.lpar is not None
+        statements = []
+        for i, (target, aliases) in enumerate(groups.items()):
+            if parenthesised and len(groups) > 1:
+                # Each split statement ends the way the original did (the line break before `)`).
+                aliases = [*aliases[:-1], aliases[-1].with_changes(comma=node.names[-1].comma)]
+            statement = self._with_module(node, target, _fix_commas(aliases, parenthesised))
+            if i and node.lpar is not None:
+                statement = statement.with_changes(lpar=_without_comment(node.lpar))
+            statements.append(statement)
+        return statements
 
     def _with_module(
         self, node: cst.ImportFrom, target: str, names: Sequence[cst.ImportAlias] | None = None
@@ -319,6 +338,7 @@ class _Rewriter(cst.CSTTransformer):
             and written.count(".") == self._move.old.count(".") + 1
         ):
             name = written.rpartition(".")[2]
+            _refuse_renamed(self._move, written)
             if name in self._move.elsewhere:
                 raise RewriteError(
                     f"`{written}` now lives in {self._move.elsewhere[name]}, which this file does not import"
@@ -342,7 +362,9 @@ class _Rewriter(cst.CSTTransformer):
             new_value = self._move.new
         elif value.startswith(old + "."):
             rest = value[len(old) + 1 :]
-            new_value = f"{self._move.target(rest.split('.')[0])}.{rest}"
+            first, dot, tail = rest.partition(".")
+            rest = self._move.renamed.get(first, first) + dot + tail
+            new_value = f"{self._move.target(first)}.{rest}"
         else:
             return updated_node
         quote = updated_node.quote
@@ -403,6 +425,34 @@ class _Rewriter(cst.CSTTransformer):
             (source, code(a.name), code(a.asname.name) if a.asname else code(a.name))
             for a in node.names
         ]
+
+
+def _without_comment(lpar: cst.LeftParen) -> cst.LeftParen:
+    """``(  # comment`` -> ``(``: a comment after the parenthesis stays with the first statement."""
+    whitespace = lpar.whitespace_after
+    if isinstance(whitespace, cst.ParenthesizedWhitespace) and whitespace.first_line.comment:
+        return lpar.with_changes(
+            whitespace_after=whitespace.with_changes(first_line=cst.TrailingWhitespace())
+        )
+    return lpar
+
+
+def _renamed_alias(alias: cst.ImportAlias, renamed: Mapping[str, str]) -> cst.ImportAlias:
+    """``A`` -> ``B as A`` (``A as X`` -> ``B as X``) when the new module calls ``A`` ``B``."""
+    new = renamed.get(code(alias.name))
+    if new is None:
+        return alias
+    asname = alias.asname or cst.AsName(name=cst.Name(code(alias.name)))
+    return alias.with_changes(name=cst.Name(new), asname=asname)
+
+
+def _refuse_renamed(move: ModuleMove, written: str) -> None:
+    """``module.A`` where the new module calls ``A`` something else: not rewritten here."""
+    name = written.rpartition(".")[2]
+    if name in move.renamed:
+        raise RewriteError(
+            f"`{written}`: {move.new} calls it `{move.renamed[name]}`, and attribute uses are not renamed"
+        )
 
 
 def _fix_commas(aliases: Sequence[cst.ImportAlias], parenthesised: bool) -> list[cst.ImportAlias]:

@@ -1,0 +1,952 @@
+"""Point imports of project modules that were renamed or moved at where their names went.
+
+## What it does
+
+Finds imports of project modules that no longer exist (seed 002: ``backend/alembic/env.py``
+still did ``from app.models.image import Image`` after ``image.py`` became ``model.py``, so
+every migration died with ``ModuleNotFoundError: No module named 'app.models.image'``). It
+looks at ``from app.models.image import Image``, ``import app.models.image`` (and ``as``),
+``from app.models import image`` where ``app.models`` has no such submodule or attribute,
+relative forms, and imports inside functions, ``if`` and ``try`` blocks. A project module is
+one whose top-level package is a regular package (or module) of the project.
+
+For each missing module it looks, in order:
+
+1. in git history (``git log --diff-filter=R -M``, chains of renames followed): when the
+   module's file was renamed and the new file still defines the imported names, every import
+   of it is rewritten to the new module. When a class was renamed in the same commit
+   (``Image`` became ``Model``: the old name is gone, exactly one new class appeared), the
+   import becomes ``from app.models.model import Model as Image``, which keeps every use
+   working; the fix is marked unsafe unless the two class bodies are identical apart from
+   the name;
+2. in the project: when every imported name is defined at module level in exactly one other
+   module, the import is rewritten to that module (names split across modules get one import
+   each).
+
+When ``app/models.py`` became the package ``app/models/`` and ``from app.models import User``
+fails, a name defined in exactly one of the package's modules is imported from there
+(``from app.models.user import User``).
+
+String references (``relationship("app.models.image.Image")``, ``mock.patch(...)``) in the
+same project are rewritten with the imports. Each fix names the commit of the rename or the
+file each name was found in.
+
+It also reads alembic ``env.py`` files that set ``target_metadata = Base.metadata``: a models
+package module that defines tables but that ``env.py`` never imports (directly, or through a
+package ``__init__`` or another module it imports) is reported as a warning, since
+``alembic revision --autogenerate`` would then drop its tables (seed 002's missing
+``from app.models.artifact import Artifact``).
+
+## What it won't touch
+
+- ``try: ... except ImportError`` (or ``ModuleNotFoundError``, ``Exception``, a bare
+  ``except``) and ``with suppress(ImportError)`` fallbacks: they expect the import to fail.
+- A name defined in several modules, or in none, is reported with the candidates; a star
+  import or ``import app.models.image`` without attribute uses can only follow a rename.
+- A class renamed with its module but used as ``module.Image`` (not through a ``from``
+  import), and any form ``rewrite_imports`` cannot rewrite safely, is reported.
+- Namespace packages (no ``__init__.py``) are not treated as project packages: the folder
+  ``alembic/`` next to ``app/`` must not make ``from alembic import context`` look broken.
+- The alembic check only reports; it never adds imports.
+
+## Example
+
+```diff
+ # backend/alembic/env.py; app/models/image.py was renamed to app/models/model.py
+-from app.models.image import Image
++from app.models.model import Model as Image
+ from app.models.release import Release
+```
+
+## References
+
+- Python's import system: https://docs.python.org/3/reference/import.html
+- ``git log -M`` rename detection: https://git-scm.com/docs/git-log#Documentation/git-log.txt--Mltngt
+- Alembic autogenerate and ``target_metadata``: https://alembic.sqlalchemy.org/en/latest/autogenerate.html
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from fixup.codemods.rewrite_imports import (
+    ModuleMove,
+    RewriteError,
+    absolute_module,
+    rewrite_references,
+)
+from fixup.codemods.sqlalchemy_models import code, dotted_name, fingerprint
+from fixup.fix import Diagnostic, FileChange, Fix, Plan, Provenance
+from fixup.fixers import FixerContext
+from fixup.git import GitError, GitRepo, Rename, follow_renames, renames, stream_blobs
+from fixup.project import Project, stdlib_names
+from fixup.scan import StatementScanner
+
+ORDER = 35
+NAME = __name__.rpartition(".")[2].replace("_", "-")
+
+#: Exceptions whose handler makes a ``try`` an import fallback.
+_FALLBACK_EXCEPTIONS = frozenset(
+    {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
+)
+
+
+@dataclass(frozen=True)
+class BrokenImport:
+    """One import statement naming a module that does not exist."""
+
+    path: str
+    line: int
+    #: The absolute name of the missing module the statement imports.
+    module: str
+    #: The names it needs from the module; None when they cannot be known (a star import).
+    names: tuple[str, ...] | None
+    statement: str
+    #: ``from app.models import X`` where the package has neither X nor a module X: a module
+    #: git saw renamed, or a name that went into one of the package's modules; anything else
+    #: is deleted-classes' business.
+    submodule_only: bool = False
+
+
+@dataclass
+class _Destination:
+    """Where a missing module's names went, as far as fixup could tell."""
+
+    new: str | None = None
+    elsewhere: dict[str, str] = field(default_factory=dict)
+    renamed: dict[str, str] = field(default_factory=dict)
+    provenance: list[Provenance] = field(default_factory=list)
+    #: Why names could not be placed (any reason blocks the fix).
+    reasons: list[str] = field(default_factory=list)
+    #: What was tried and did not pan out, said when the fix is blocked.
+    notes: list[str] = field(default_factory=list)
+    #: False when a class rename was recognised only by elimination.
+    safe: bool = True
+    via_git: bool = False
+    #: The old module still exists as a package; only some names moved into its modules.
+    moved_into_package: bool = False
+
+
+def plan(ctx: FixerContext) -> Plan:
+    project = ctx.project
+    out = Plan()
+    modules = _Modules(project)
+    broken: dict[str, list[BrokenImport]] = {}
+    fallback_files: set[str] = set()
+    for path in project.python_files():
+        if not modules.might_import_missing(path):
+            continue
+        try:
+            module = project.parse(path)
+        except cst.ParserSyntaxError:
+            continue  # reported by the pipeline
+        finder = _ImportFinder(modules, path)
+        MetadataWrapper(module, unsafe_skip_copy=True).visit(finder)
+        for found in finder.broken:
+            broken.setdefault(found.module, []).append(found)
+        if finder.fallbacks:
+            fallback_files.add(path)
+
+    repo = project.git
+    history: tuple[Rename, ...] = ()
+    if broken and repo is not None:
+        try:
+            history = renames(repo)
+        except GitError as exc:
+            out.diagnostics.append(
+                Diagnostic(
+                    f"reading renames from git failed: {exc}", fixer=NAME, severity="warning"
+                )
+            )
+    index = _DefinitionIndex(project)
+    # Each fix is planned on the result of the previous ones: two may edit the same file.
+    fixed = project
+    names_in_packages: dict[str, list[BrokenImport]] = {}
+    for old in sorted(broken):
+        sites = broken[old]
+        if all(site.submodule_only for site in sites):
+            chain = _rename_chain(project, repo, history, old) if repo is not None else ()
+            if not chain:
+                # `from app.models import User`, app/models.py now a package: maybe the name
+                # went to one of its modules; otherwise it is deleted-classes' business.
+                names_in_packages.setdefault(old.rpartition(".")[0], []).extend(sites)
+                continue
+        destination = _destination(fixed, repo, history, old, sites, index)
+        fix = _build_fix(fixed, old, sites, destination, fallback_files, out)
+        if fix is not None:
+            out.fixes.append(fix)
+            fixed = fixed.apply(fix)
+    for package, sites in sorted(names_in_packages.items()):
+        moved = _names_in_package(fixed, package, sites, index, out)
+        if moved is not None:
+            fix = _build_fix(fixed, package, sites, moved, fallback_files, out)
+            if fix is not None:
+                out.fixes.append(fix)
+                fixed = fixed.apply(fix)
+    out.diagnostics.extend(_check_alembic_env(fixed))
+    return out
+
+
+def _names_in_package(
+    project: Project, package: str, sites: list[BrokenImport], index: _DefinitionIndex, out: Plan
+) -> _Destination | None:
+    """Names imported from a package that defines them in exactly one of its own modules."""
+    found = _Destination(new=package, moved_into_package=True)
+    for site in sites:
+        name = site.module.rpartition(".")[2]
+        if name in found.elsewhere:
+            continue
+        candidates = [
+            m for m in index.modules_defining(name, package) if m.startswith(package + ".")
+        ]
+        if len(candidates) == 1:
+            found.elsewhere[name] = candidates[0]
+            path = project.resolve(candidates[0]) or candidates[0]
+            found.provenance.append(Provenance(f"`{name}` is defined in {path}", path=path))
+        elif candidates:
+            out.diagnostics.append(
+                Diagnostic(
+                    f"`{site.statement}`: {package} does not define `{name}`, and several of its "
+                    f"modules do: {', '.join(candidates)}",
+                    path=site.path,
+                    line=site.line,
+                    fixer=NAME,
+                )
+            )
+    return found if found.elsewhere else None
+
+
+# ---------------------------------------------------------------- finding broken imports
+
+
+#: Import statements, found without parsing (strings and comments skipped).
+_RELATIVE_IMPORT = re.compile(r"\bfrom\s+\.")
+_IMPORT_SCANNER = StatementScanner(r"(?:from[ \t]+[\w.]+[ \t]+import|import)\b")
+
+
+class _Modules:
+    """The project's modules as this fixer asks about them, answers cached for the run."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        modules = project.modules()
+        #: Top-level names that are the project's own regular packages or modules.
+        self.tops = frozenset(
+            name for name in modules if "." not in name and name not in stdlib_names()
+        )
+        self._bindings: dict[str, set[str] | None] = {}
+
+    def exists(self, module: str) -> bool:
+        return _exists(self.project, module)
+
+    def bindings(self, module: str) -> set[str] | None:
+        if module not in self._bindings:
+            self._bindings[module] = _bindings_of(self.project, module)
+        return self._bindings[module]
+
+    def missing_in(
+        self, package: str | None, node: cst.Import | cst.ImportFrom
+    ) -> Iterator[tuple[str, cst.ImportAlias | None, bool]]:
+        """(missing module, the alias naming it or None for the ``from`` module, whether it is
+        only a name of an existing package) for each missing project module ``node`` imports."""
+        if isinstance(node, cst.Import):
+            for alias in node.names:
+                name = code(alias.name)
+                if name.split(".")[0] in self.tops and not self.exists(name):
+                    yield name, alias, False
+            return
+        written = code(node.module) if node.module else None
+        source = absolute_module(package, len(node.relative), written)
+        if source is None or source.split(".")[0] not in self.tops:
+            return
+        if not self.exists(source):
+            yield source, None, False
+            return
+        if isinstance(node.names, cst.ImportStar):
+            return
+        # `from app.models import image`: a submodule that is gone, if the package does not
+        # define the name either.
+        bindings = self.bindings(source)
+        if bindings is None:
+            return
+        for alias in node.names:
+            name = code(alias.name)
+            if name not in bindings and not self.exists(f"{source}.{name}"):
+                yield f"{source}.{name}", alias, True
+
+    def might_import_missing(self, path: str) -> bool:
+        """The cheap prefilter: parse only the file's import statements, and the whole file
+        only when one of them names a missing project module."""
+        text = self.project.files[path]
+        if not any(top in text for top in self.tops) and not _RELATIVE_IMPORT.search(text):
+            return False
+        scan = _IMPORT_SCANNER.scan(text)
+        if scan.needs_full_parse:
+            return True
+        package = self.project.package_of(path)
+        for span in scan.spans:
+            try:
+                statement = cst.parse_statement(text[span.start : span.end])
+            except cst.ParserSyntaxError:
+                return True
+            if not isinstance(statement, cst.SimpleStatementLine):
+                return True
+            for small in statement.body:
+                if isinstance(small, (cst.Import, cst.ImportFrom)) and any(
+                    self.missing_in(package, small)
+                ):
+                    return True
+        return False
+
+
+def _exists(project: Project, module: str) -> bool:
+    return module in project.modules() or project.module_exists(module)
+
+
+class _ImportFinder(cst.CSTVisitor):
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, modules: _Modules, path: str) -> None:
+        super().__init__()
+        self.modules = modules
+        self.path = path
+        self.package = modules.project.package_of(path)
+        self.broken: list[BrokenImport] = []
+        self.fallbacks = False
+        self._in_fallback = False
+        self._attributes: set[str] | None = None
+        self._module: cst.Module | None = None
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._module = node
+
+    def visit_Try(self, node: cst.Try) -> bool:
+        if not _is_fallback(node):
+            return True
+        outer, self._in_fallback = self._in_fallback, True
+        node.body.visit(self)
+        self._in_fallback = outer
+        for handler in node.handlers:
+            handler.visit(self)
+        if node.orelse is not None:
+            node.orelse.visit(self)
+        if node.finalbody is not None:
+            node.finalbody.visit(self)
+        return False
+
+    def visit_With(self, node: cst.With) -> bool:
+        suppressed = any(
+            isinstance(item.item, cst.Call)
+            and (dotted_name(item.item.func) or "").rpartition(".")[2] == "suppress"
+            and any(_exception_names(arg.value) & _FALLBACK_EXCEPTIONS for arg in item.item.args)
+            for item in node.items
+        )
+        if not suppressed:
+            return True
+        outer, self._in_fallback = self._in_fallback, True
+        node.body.visit(self)
+        self._in_fallback = outer
+        return False
+
+    def visit_Import(self, node: cst.Import) -> None:
+        for module, alias, _ in self.modules.missing_in(self.package, node):
+            assert alias is not None
+            prefix = code(alias.asname.name) if alias.asname else module
+            self._report(node, module, self._attributes_of(prefix))
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        for module, alias, submodule_only in self.modules.missing_in(self.package, node):
+            if alias is None:
+                names = (
+                    None
+                    if isinstance(node.names, cst.ImportStar)
+                    else tuple(code(a.name) for a in node.names)
+                )
+                self._report(node, module, names)
+            else:
+                local = code(alias.asname.name) if alias.asname else code(alias.name)
+                self._report(node, module, self._attributes_of(local), submodule_only)
+
+    def _attributes_of(self, prefix: str) -> tuple[str, ...] | None:
+        """The names the file reads as ``prefix.<name>``; None when it reads none."""
+        uses = {
+            dotted[len(prefix) + 1 :].split(".")[0]
+            for dotted in self._dotted_uses()
+            if dotted.startswith(prefix + ".")
+        }
+        return tuple(sorted(uses)) or None
+
+    def _report(
+        self,
+        node: cst.CSTNode,
+        module: str,
+        names: tuple[str, ...] | None,
+        submodule_only: bool = False,
+    ) -> None:
+        if self._in_fallback:
+            self.fallbacks = True
+            return
+        line = self.get_metadata(PositionProvider, node).start.line
+        statement = " ".join(code(node).split())
+        self.broken.append(BrokenImport(self.path, line, module, names, statement, submodule_only))
+
+    def _dotted_uses(self) -> set[str]:
+        if self._attributes is None:
+            assert self._module is not None
+            self._attributes = set()
+            for node in _walk(self._module):
+                if isinstance(node, cst.Attribute):
+                    dotted = dotted_name(node)
+                    if dotted:
+                        self._attributes.add(dotted)
+        return self._attributes
+
+
+def _is_fallback(node: cst.Try) -> bool:
+    for handler in node.handlers:
+        if handler.type is None or _exception_names(handler.type) & _FALLBACK_EXCEPTIONS:
+            return True
+    return False
+
+
+def _exception_names(node: cst.BaseExpression) -> set[str]:
+    if isinstance(node, cst.Tuple):
+        return {n for e in node.elements for n in _exception_names(e.value)}
+    dotted = dotted_name(node)
+    return {dotted.rpartition(".")[2]} if dotted else set()
+
+
+def _walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(current.children)
+
+
+# ---------------------------------------------------------------- what modules define
+
+
+def _bindings(module: cst.Module) -> set[str] | None:
+    """Every name the module binds at the top level (also inside if/try); None when any name
+    may exist there (a module ``__getattr__``, a star import, ``globals()`` writes)."""
+    names: set[str] = set()
+    for statement in _top_level_statements(module.body):
+        if isinstance(statement, (cst.ClassDef, cst.FunctionDef)):
+            if statement.name.value == "__getattr__":
+                return None
+            names.add(statement.name.value)
+            continue
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if isinstance(small, cst.ImportFrom):
+                if isinstance(small.names, cst.ImportStar):
+                    return None
+                names.update(code(a.asname.name) if a.asname else code(a.name) for a in small.names)
+            elif isinstance(small, cst.Import):
+                names.update(
+                    code(a.asname.name) if a.asname else code(a.name).split(".")[0]
+                    for a in small.names
+                )
+            else:
+                names.update(_assigned_names(small))
+    return names
+
+
+def _top_level_statements(body: Sequence[cst.BaseStatement]) -> Iterator[cst.BaseStatement]:
+    for statement in body:
+        yield statement
+        if isinstance(statement, cst.If):
+            yield from _top_level_statements(_block(statement.body))
+            orelse = statement.orelse
+            while orelse is not None:
+                yield from _top_level_statements(_block(orelse.body))
+                orelse = orelse.orelse if isinstance(orelse, cst.If) else None
+        elif isinstance(statement, cst.Try):
+            yield from _top_level_statements(_block(statement.body))
+            for handler in statement.handlers:
+                yield from _top_level_statements(_block(handler.body))
+
+
+def _block(suite: cst.BaseSuite) -> Sequence[cst.BaseStatement]:
+    """A block's statements; ``if x: a = 1`` on one line counts as one statement line."""
+    if isinstance(suite, cst.IndentedBlock):
+        return suite.body
+    assert isinstance(suite, cst.SimpleStatementSuite)
+    return [cst.SimpleStatementLine(body=suite.body)]
+
+
+def _assigned_names(small: cst.BaseSmallStatement) -> set[str]:
+    targets: list[cst.BaseExpression] = []
+    if isinstance(small, cst.Assign):
+        targets = [t.target for t in small.targets]
+    elif isinstance(small, (cst.AnnAssign, cst.AugAssign)):
+        targets = [small.target]
+    names: set[str] = set()
+    for target in targets:
+        if isinstance(target, cst.Name):
+            names.add(target.value)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            names.update(e.value.value for e in target.elements if isinstance(e.value, cst.Name))
+    return names
+
+
+def _definitions(module: cst.Module) -> dict[str, cst.CSTNode]:
+    """Names the module itself defines unconditionally at the top level (no imports)."""
+    found: dict[str, cst.CSTNode] = {}
+    for statement in module.body:
+        if isinstance(statement, (cst.ClassDef, cst.FunctionDef)):
+            found[statement.name.value] = statement
+        elif isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                for name in _assigned_names(small):
+                    found[name] = statement
+    return found
+
+
+def _bindings_of(project: Project, module: str) -> set[str] | None:
+    path = project.resolve(module)
+    if path is None:
+        return None
+    if "globals()" in project.files[path]:
+        return None
+    try:
+        return _bindings(project.parse(path))
+    except cst.ParserSyntaxError:
+        return None
+
+
+class _DefinitionIndex:
+    """Which project modules define a name at the top level (parsed lazily, once per file)."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self._parsed: dict[str, dict[str, cst.CSTNode]] = {}
+
+    def modules_defining(self, name: str, excluding: str) -> list[str]:
+        found = []
+        for path in self.project.files_containing(name):
+            module = self.project.module_name(path)
+            if module is None or module == excluding:
+                continue
+            if name in self._definitions(path):
+                found.append(module)
+        return sorted(set(found))
+
+    def _definitions(self, path: str) -> dict[str, cst.CSTNode]:
+        if path not in self._parsed:
+            try:
+                self._parsed[path] = _definitions(self.project.parse(path))
+            except cst.ParserSyntaxError:
+                self._parsed[path] = {}
+        return self._parsed[path]
+
+
+# ---------------------------------------------------------------- where the names went
+
+
+def _destination(
+    project: Project,
+    repo: GitRepo | None,
+    history: Sequence[Rename],
+    old: str,
+    sites: list[BrokenImport],
+    index: _DefinitionIndex,
+) -> _Destination:
+    names = _needed_names(sites)
+    found = _Destination()
+    unresolved: list[str] = list(names or ())
+    if repo is not None:
+        chain = _rename_chain(project, repo, history, old)
+        if chain:
+            _follow_git(project, repo, chain, old, names, found)
+            if found.new is not None:
+                bindings = _bindings_of(project, found.new)
+                unresolved = [
+                    n
+                    for n in names or ()
+                    if n not in found.renamed
+                    and bindings is not None
+                    and n not in bindings
+                    and not _exists(project, f"{found.new}.{n}")
+                ]
+    elif not names:
+        found.reasons.append("not a git repository, so fixup cannot follow a rename")
+    if found.new is not None and not unresolved:
+        return found
+    if names is None:
+        if found.new is None:
+            found.reasons.append(
+                "the import does not say which names it needs (a star import, or a module "
+                "imported without attribute uses), so only a rename in git history could place it"
+            )
+        return found
+    for name in unresolved:
+        candidates = index.modules_defining(name, excluding=old)
+        if len(candidates) == 1:
+            found.elsewhere[name] = candidates[0]
+            path = project.resolve(candidates[0]) or candidates[0]
+            found.provenance.append(Provenance(f"`{name}` is defined in {path}", path=path))
+        elif candidates:
+            found.reasons.append(f"`{name}` is defined in several modules: {', '.join(candidates)}")
+        else:
+            found.reasons.append(f"no project module defines `{name}`")
+    if found.new is None and found.elsewhere:
+        found.new = Counter(found.elsewhere.values()).most_common(1)[0][0]
+    found.elsewhere = {n: m for n, m in found.elsewhere.items() if m != found.new}
+    return found
+
+
+def _needed_names(sites: list[BrokenImport]) -> tuple[str, ...] | None:
+    names: dict[str, None] = {}
+    for site in sites:
+        if site.names is None:
+            return None
+        names.update(dict.fromkeys(site.names))
+    return tuple(names)
+
+
+def _rename_chain(
+    project: Project, repo: GitRepo, history: Sequence[Rename], old: str
+) -> tuple[Rename, ...]:
+    relative = old.replace(".", "/")
+    for root in project.roots.paths:
+        base = f"{root}/{relative}" if root else relative
+        for candidate in (f"{base}.py", f"{base}/__init__.py"):
+            chain = follow_renames(history, repo.to_toplevel_path(candidate))
+            if chain:
+                return chain
+    return ()
+
+
+def _follow_git(
+    project: Project,
+    repo: GitRepo,
+    chain: tuple[Rename, ...],
+    old: str,
+    names: tuple[str, ...] | None,
+    found: _Destination,
+) -> None:
+    final = repo.to_project_path(chain[-1].new)
+    new = project.module_name(final) if final is not None and final in project.files else None
+    first = repo.to_project_path(chain[0].old) or chain[0].old
+    if new is None:
+        found.notes.append(
+            f"git history shows {first} renamed to {chain[-1].new}, which no longer exists"
+        )
+        return
+    found.new = new
+    found.via_git = True
+    for step in chain:
+        found.provenance.append(
+            Provenance(
+                f"{repo.to_project_path(step.old) or step.old} was renamed to "
+                f"{repo.to_project_path(step.new) or step.new} in {step.commit.sha[:7]} "
+                f"'{step.commit.subject}' ({step.commit.date[:10]}, {step.commit.author})",
+                commit=step.commit.sha,
+                path=repo.to_project_path(step.new) or step.new,
+                date=step.commit.date,
+                author=step.commit.author,
+                subject=step.commit.subject,
+            )
+        )
+    bindings = _bindings_of(project, new)
+    if bindings is None or names is None:
+        return
+    missing = [n for n in names if n not in bindings and not _exists(project, f"{new}.{n}")]
+    if missing:
+        _class_renames(repo, chain, missing, bindings, found)
+
+
+def _class_renames(
+    repo: GitRepo,
+    chain: tuple[Rename, ...],
+    missing: list[str],
+    bindings: set[str],
+    found: _Destination,
+) -> None:
+    """Classes renamed along with their module, recognised conservatively.
+
+    At each rename the old name must disappear and exactly one new class appear; identical
+    bodies (apart from the name) make the rename certain, otherwise the fix is unsafe.
+    """
+    try:
+        blobs = list(
+            stream_blobs(repo, [b for step in chain for b in (step.old_blob, step.new_blob)])
+        )
+        trees = [cst.parse_module(data.decode("utf-8")) for data in blobs]
+    except (GitError, UnicodeDecodeError, cst.ParserSyntaxError):
+        return
+    for name in missing:
+        current, identical = name, True
+        for i in range(len(chain)):
+            before = _classes(trees[2 * i])
+            after = _classes(trees[2 * i + 1])
+            if current not in before or current in after:
+                break
+            appeared = [c for c in after if c not in before]
+            if len(appeared) != 1:
+                break
+            renamed_to = appeared[0]
+            as_new = before[current].with_changes(name=cst.Name(renamed_to))
+            identical = identical and fingerprint(as_new) == fingerprint(after[renamed_to])
+            current = renamed_to
+        else:
+            if current != name and current in bindings:
+                found.renamed[name] = current
+                found.safe = found.safe and identical
+                verdict = (
+                    "identical apart from the name"
+                    if identical
+                    else "recognised only because it is the one class that appeared (unsafe)"
+                )
+                found.provenance.append(
+                    Provenance(f"class `{name}` became `{current}` in the rename: {verdict}")
+                )
+
+
+def _classes(module: cst.Module) -> dict[str, cst.ClassDef]:
+    return {s.name.value: s for s in module.body if isinstance(s, cst.ClassDef)}
+
+
+# ---------------------------------------------------------------- the fix
+
+
+def _build_fix(
+    project: Project,
+    old: str,
+    sites: list[BrokenImport],
+    destination: _Destination,
+    fallback_files: set[str],
+    out: Plan,
+) -> Fix | None:
+    if destination.new is None or destination.reasons:
+        reasons = "; ".join(destination.notes + destination.reasons) or "fixup found no trace of it"
+        for site in sites:
+            out.diagnostics.append(
+                Diagnostic(
+                    f"`{site.statement}`: no module `{old}`, and {reasons}",
+                    path=site.path,
+                    line=site.line,
+                    fixer=NAME,
+                )
+            )
+        return None
+    move = ModuleMove(old, destination.new, dict(destination.elsewhere), dict(destination.renamed))
+    paths = dict.fromkeys(site.path for site in sites)
+    # String references (`relationship("app.models.image.Image")`) in files without fallbacks.
+    paths.update(dict.fromkeys(p for p in project.files_containing(old) if p not in fallback_files))
+    changes = []
+    for path in paths:
+        try:
+            tree = project.parse(path)
+            new_tree = rewrite_references(tree, project.package_of(path), move)
+        except cst.ParserSyntaxError:
+            continue
+        except RewriteError as exc:
+            for site in sites:
+                out.diagnostics.append(
+                    Diagnostic(
+                        f"`{site.statement}`: no module `{old}`; it would move to "
+                        f"{destination.new}, but {path} cannot be rewritten: {exc}",
+                        path=site.path,
+                        line=site.line,
+                        fixer=NAME,
+                    )
+                )
+            return None
+        if new_tree.code != tree.code:
+            changes.append(FileChange(path, tree.code, new_tree.code))
+    if not changes:
+        return None
+    return Fix(
+        fixer=NAME,
+        title=(
+            f"Import {', '.join(sorted(destination.elsewhere))} from the modules of package {old}"
+            if destination.moved_into_package
+            else f"Import {destination.new} instead of the missing {old}"
+        ),
+        explanation=_explain(old, sites, destination),
+        changes=tuple(changes),
+        provenance=tuple(destination.provenance),
+        safe=destination.safe,
+    )
+
+
+def _explain(old: str, sites: list[BrokenImport], destination: _Destination) -> str:
+    importers = sorted({s.path for s in sites})
+    if destination.moved_into_package:
+        names = ", ".join(f"`{n}`" for n in sorted(destination.elsewhere))
+        text = [
+            f"`{old}` is a package now and does not define {names}, so importing them fails "
+            f"with ImportError ({', '.join(importers)})."
+        ]
+        for name, module in sorted(destination.elsewhere.items()):
+            text.append(f"`{name}` is imported from `{module}`, the one module that defines it.")
+        return " ".join(text)
+    text = [
+        f"`{old}` no longer exists, so importing it fails with ModuleNotFoundError ({', '.join(importers)})."
+    ]
+    if destination.via_git:
+        text.append(f"Git history shows it was renamed to `{destination.new}`.")
+    else:
+        text.append(f"The names it was imported for are defined in `{destination.new}`.")
+    for name, module in sorted(destination.elsewhere.items()):
+        text.append(f"`{name}` is imported from `{module}`, the one module that defines it.")
+    for name, new_name in sorted(destination.renamed.items()):
+        text.append(
+            f"The class `{name}` was renamed `{new_name}` in the same commit: it is imported "
+            f"as `{new_name} as {name}`, so every use of `{name}` keeps working."
+        )
+    if not destination.safe:
+        text.append(
+            "The class rename was inferred because it was the only class that appeared, while "
+            "its body changed too: check that it is the same model."
+        )
+    return " ".join(text)
+
+
+# ---------------------------------------------------------------- alembic env.py
+
+
+def _check_alembic_env(project: Project) -> list[Diagnostic]:
+    """env.py files whose ``target_metadata`` misses model modules they never import."""
+    diagnostics = []
+    table_modules = None
+    for path in project.files_containing("target_metadata"):
+        if PurePosixPath(path).name != "env.py":
+            continue
+        try:
+            tree = project.parse(path)
+        except cst.ParserSyntaxError:
+            continue
+        line = _metadata_line(tree)
+        if line is None or "import_module" in project.files[path]:
+            continue
+        if table_modules is None:
+            table_modules = _table_modules(project)
+        imported = _imported_closure(project, path)
+        by_package: dict[str, list[str]] = {}
+        for module in table_modules:
+            by_package.setdefault(module.rpartition(".")[0], []).append(module)
+        for package, modules in sorted(by_package.items()):
+            seen = [m for m in modules if m in imported]
+            missing = sorted(m for m in modules if m not in imported)
+            if not seen or not missing:
+                continue
+            listed = ", ".join(f"{m} ({', '.join(sorted(table_modules[m]))})" for m in missing)
+            diagnostics.append(
+                Diagnostic(
+                    "alembic autogenerate compares the database with target_metadata, but "
+                    f"this env.py never imports {listed}, directly or through {package}: "
+                    "their tables are not in the metadata, so autogenerate would drop them; "
+                    f"import them here or in {package}'s __init__.py",
+                    path=path,
+                    line=line,
+                    fixer=NAME,
+                    severity="warning",
+                )
+            )
+    return diagnostics
+
+
+def _metadata_line(tree: cst.Module) -> int | None:
+    wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
+    positions = wrapper.resolve(PositionProvider)
+    for statement in wrapper.module.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if (
+                isinstance(small, cst.Assign)
+                and "target_metadata" in _assigned_names(small)
+                and isinstance(small.value, cst.Attribute)
+                and small.value.attr.value == "metadata"
+            ):
+                return positions[statement].start.line
+    return None
+
+
+def _table_modules(project: Project) -> dict[str, list[str]]:
+    """Module -> the tables it defines (classes with ``__tablename__`` or ``__table__``)."""
+    found: dict[str, list[str]] = {}
+    for path in project.files_containing("__tablename__", "__table__"):
+        module = project.module_name(path)
+        if module is None or project.is_package(path):
+            continue
+        try:
+            tree = project.parse(path)
+        except cst.ParserSyntaxError:
+            continue
+        for name, cls in _classes(tree).items():
+            if _defines_table(cls):
+                found.setdefault(module, []).append(name)
+    return found
+
+
+def _defines_table(cls: cst.ClassDef) -> bool:
+    for statement in cls.body.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if _assigned_names(small) & {"__tablename__", "__table__"}:
+                    return True
+    return False
+
+
+def _imported_closure(project: Project, start: str) -> set[str]:
+    """Every project module importing ``start`` runs, transitively (parent packages included).
+
+    Imports anywhere in a file count (inside functions too): an over-approximation, so that a
+    module is only reported when nothing could import it.
+    """
+    seen: set[str] = set()
+    pending = [start]
+    visited_files: set[str] = set()
+    while pending:
+        path = pending.pop()
+        if path in visited_files:
+            continue
+        visited_files.add(path)
+        try:
+            tree = project.parse(path)
+        except cst.ParserSyntaxError:
+            continue
+        package = project.package_of(path)
+        for module in _imported_modules(project, tree, package):
+            parts = module.split(".")
+            for i in range(1, len(parts) + 1):
+                name = ".".join(parts[:i])
+                if name in seen:
+                    continue
+                target = project.resolve(name, project.import_root(path)) or project.resolve(name)
+                if target is not None:
+                    seen.add(name)
+                    pending.append(target)
+    return seen
+
+
+def _imported_modules(project: Project, tree: cst.Module, package: str | None) -> Iterator[str]:
+    for node in _walk(tree):
+        if isinstance(node, cst.Import):
+            for alias in node.names:
+                yield code(alias.name)
+        elif isinstance(node, cst.ImportFrom):
+            source = absolute_module(
+                package, len(node.relative), code(node.module) if node.module else None
+            )
+            if source is None:
+                continue
+            yield source
+            if not isinstance(node.names, cst.ImportStar):
+                for alias in node.names:
+                    submodule = f"{source}.{code(alias.name)}"
+                    if _exists(project, submodule):
+                        yield submodule

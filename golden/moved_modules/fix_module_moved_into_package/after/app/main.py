@@ -1,0 +1,16 @@
+from fastapi import FastAPI
+
+from app import crud
+from app.models.item import (  # the tables the API serves
+    Item,
+)
+from app.models.user import (
+    User,
+)
+
+app = FastAPI()
+
+
+@app.get("/tables")
+def tables() -> list[str]:
+    return [User.__tablename__, Item.__tablename__, crud.__name__]

@@ -1,0 +1,1 @@
+"""Authentication: passwords and tokens live in their own modules."""

@@ -1,0 +1,6 @@
+class User:
+    table = "users"
+
+
+class LegacyUser:
+    table = "legacy_users"
