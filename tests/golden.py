@@ -128,10 +128,14 @@ def build_project(case: Case, tmp: Path) -> Path:
         )
         for day, snapshot in enumerate(history):
             _replace_tree(snapshot, work)
+            # copytree keeps mtimes: without a fresh index git may trust a stale stat cache
+            # for a same-sized file and commit the previous snapshot's content.
+            (work / ".git" / "index").unlink(missing_ok=True)
             git(work, "add", "-A")
             message = snapshot.name.split("-", 1)[-1].replace("-", " ").capitalize()
             git(work, "commit", "-q", "--allow-empty", "-m", message, date=day)
         _replace_tree(case.path / "before", work)
+        (work / ".git" / "index").unlink(missing_ok=True)
         git(work, "add", "-A")
         git(work, "commit", "-q", "--allow-empty", "-m", case.message, date=len(history))
         if case.clone_depth:

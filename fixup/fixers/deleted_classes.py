@@ -232,7 +232,13 @@ def plan(ctx: FixerContext) -> Plan:
     missing = finder.missing_names()
     out = Plan()
     for target in sorted(missing):
-        out.extend(_plan_module(project, finder, target, missing[target]))
+        names = {
+            n: uses
+            for n, uses in missing[target].items()
+            if not finder.moved_into_submodule(target, n)
+        }
+        if names:
+            out.extend(_plan_module(project, finder, target, names))
     return out
 
 
@@ -330,6 +336,34 @@ class _Finder:
         if all_names is not None:
             return set(all_names)
         return {n for n in names if not n.startswith("_")}
+
+    def moved_into_submodule(self, target: str, name: str) -> bool:
+        """True when ``target`` is a package and exactly one of its submodules defines ``name``:
+        the module became a package and the name moved, which moved-modules repairs by
+        pointing the import there; restoring the old definition would duplicate it."""
+        if not self.project.is_package(target):
+            return False
+        package = self.project.module_name(target)
+        if package is None:
+            return False
+        holders = [
+            path
+            for module, paths in self.project.modules().items()
+            if module.startswith(package + ".")
+            for path in paths
+            if path in self.facts and self._defines_itself(path, name)
+        ]
+        return len(holders) == 1
+
+    def _defines_itself(self, path: str, name: str) -> bool:
+        """``path`` binds ``name`` by a definition of its own, not by importing it."""
+        names = self.defined(path)
+        if isinstance(names, str) or name not in names:
+            return False
+        return not any(
+            (asname or imported) == name
+            for _, _, imported, asname, _ in self.facts[path].imports.from_imports
+        )
 
     def missing_names(self) -> dict[str, dict[str, list[Use]]]:
         """Module path -> missing name -> where it is asked for."""
