@@ -10,17 +10,21 @@ from typing import Any
 
 import click
 from rich.console import Console
-from rich.markdown import Markdown
 from rich.progress import BarColumn, Progress, TextColumn
 
 from fixup import __version__
+from fixup.branch import BranchFlags, load_base
+from fixup.branch import finish as finish_branch
+from fixup.branch import prepare as prepare_branch
 from fixup.config import Config, ConfigError, load_config
+from fixup.doctor import DEFAULT_TIMEOUT, run_doctor
 from fixup.fix import Diagnostic, changed_files
 from fixup.fixers import Fixer, all_fixers, get_fixer, select_fixers
 from fixup.pipeline import Report, run
 from fixup.project import Project
 from fixup.report import print_json, print_text
 from fixup.sinks import RefusedError, write_tree
+from fixup.verify import Verification, make_check, verify
 
 EXIT_OK = 0
 EXIT_PENDING = 1
@@ -69,6 +73,17 @@ def main() -> None:
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Leave matching files alone (repeatable).")
 @click.option("--unsafe-fixes", is_flag=True, default=None, help="Also apply fixes marked unsafe.")
 @click.option("--allow-dirty", is_flag=True, help="Overwrite files that have uncommitted changes.")
+@click.option("--branch", metavar="NAME", help="Commit the fixes on branch NAME, one commit per fixer; the working tree is not touched.")
+@click.option("--base", metavar="REF", help="With --branch: build on REF instead of HEAD.")
+@click.option("--update", is_flag=True, help="With --branch: rebuild NAME if it exists (only if fixup made all its commits).")
+@click.option("--author", metavar="'NAME <EMAIL>'", help="With --branch: the commits' author (default: git's).")
+@click.option("--signoff", is_flag=True, help="With --branch: add a Signed-off-by trailer (DCO).")
+@click.option("--pr", is_flag=True, help="Push the branch (default fixup/auto) and open or update a GitHub pull request; token from GITHUB_TOKEN or GH_TOKEN.")
+@click.option("--remote", metavar="NAME", help="With --pr: the remote to push to (default origin).")
+@click.option("--force", is_flag=True, help="With --pr: open a new pull request even though one for the branch was closed unmerged.")
+@click.option("--label", "labels", multiple=True, metavar="LABEL", help="With --pr: label the pull request (repeatable; default fixup).")
+@click.option("--api-url", metavar="URL", help="With --pr: the GitHub REST API root (GitHub Enterprise: https://HOST/api/v3).")
+@click.option("--verify", "verify_command", metavar="CMD", help="Run CMD (or 'imports': the doctor's import check) on a scratch copy without and with the fixes; a fix that makes it fail where it passed is found by bisection and dropped.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", help="Output format.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), help="Read [tool.fixup] from this file instead of PATH/pyproject.toml.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the result cache.")
@@ -84,6 +99,17 @@ def fix_command(
     exclude: Sequence[str],
     unsafe_fixes: bool | None,
     allow_dirty: bool,
+    branch: str | None,
+    base: str | None,
+    update: bool,
+    author: str | None,
+    signoff: bool,
+    pr: bool,
+    remote: str | None,
+    force: bool,
+    labels: Sequence[str],
+    api_url: str | None,
+    verify_command: str | None,
     output_format: str,
     config_file: Path | None,
     no_cache: bool,
@@ -100,6 +126,10 @@ def fix_command(
         code = _fix(
             path, dry_run, check, select, ignore, exclude, unsafe_fixes, allow_dirty,
             output_format, config_file, no_cache, color, quiet, verbose, err,
+            branch_flags=BranchFlags(
+                branch, base, update, author, signoff, pr, remote, force, tuple(labels), api_url
+            ),
+            verify_command=verify_command,
         )
     except ConfigError as exc:
         err.print(f"fixup: error: {exc}", markup=False)
@@ -133,6 +163,8 @@ def _fix(
     quiet: bool,
     verbose: bool,
     err: Console,
+    branch_flags: BranchFlags | None = None,
+    verify_command: str | None = None,
 ) -> int:
     if not path.is_dir():
         raise ConfigError(f"{path}: no such folder")
@@ -140,13 +172,22 @@ def _fix(
     fixers = select_fixers(config.select, config.ignore)
     for fixer in fixers:
         fixer.resolve_options(config)  # validate before any work
-    project = Project.load(path, config)
+    branch_options = branch_flags.resolve(config) if branch_flags is not None else None
+    branch_run = None
+    if branch_options is not None:
+        if dry_run or check:
+            raise ConfigError("--branch and --pr write commits; they do not go with --dry-run or --check")
+        branch_run = prepare_branch(path, branch_options, config)
+    project = Project.load(path, config) if branch_run is None else load_base(branch_run, path, config)
     if verbose:
         for root in project.roots.paths:
             err.print(f"import root {root or '.'}/: {project.roots.sources.get(root, '')}", markup=False)
         err.print(f"{len(project.files)} Python files, fixers: {', '.join(f.name for f in fixers)}", markup=False)
 
     report = _run_with_progress(project, fixers, config, not no_cache, err, quiet)
+    verification = _verify(report, verify_command, err, quiet) if verify_command else None
+    if verification is not None:
+        report = verification.report
 
     out = sys.stdout
     if output_format == "json":
@@ -171,6 +212,10 @@ def _fix(
             _print_skipped(report, err)
         return EXIT_PENDING if check and report.fixes else EXIT_OK
 
+    if branch_run is not None:
+        if not quiet:
+            _print_skipped(report, err)
+        return finish_branch(branch_run, report, err, quiet=quiet)
     written = write_tree(report, allow_dirty=allow_dirty)
     if not quiet:
         for fix in report.fixes:
@@ -213,6 +258,18 @@ def _print_skipped(report: Report, err: Console) -> None:
         err.print(f"skipped [{fix.fixer}] {fix.title}: {reason}", style="yellow", markup=False)
 
 
+def _verify(report: Report, command: str, err: Console, quiet: bool) -> Verification | None:
+    """``--verify CMD``: the verification (its ``report`` without the fixes it dropped)."""
+    if not report.fixes:
+        return None
+    check = make_check(command)
+    result = verify(report, check, on_step=None if quiet else lambda m: err.print(m, style="dim", markup=False))
+    for line in result.lines(include_dropped=False):
+        if not quiet or not result.passed:
+            err.print(line, style="yellow" if result.dropped or not result.passed else "", markup=False)
+    return result
+
+
 @main.command("list")
 def list_command() -> None:
     """List the fixers in pipeline order, one line each."""
@@ -233,6 +290,8 @@ def explain_command(name: str) -> None:
     if fixer.options:
         text += "\n## Options\n\n" + "\n".join(_option_line(fixer, n, o) for n, o in fixer.options.items()) + "\n"
     if sys.stdout.isatty():
+        from rich.markdown import Markdown  # only here: it is slow to import
+
         Console().print(Markdown(text))
     else:
         click.echo(text, nl=False)
@@ -241,3 +300,63 @@ def explain_command(name: str) -> None:
 def _option_line(fixer: Fixer, name: str, option: Any) -> str:
     choices = f" (one of {', '.join(repr(c) for c in option.choices)})" if option.choices else ""
     return f"- `{fixer.name}.{name}` (default `{option.default!r}`){choices}: {option.help}"
+
+
+DOCTOR_EXIT_CODES_HELP = """\b
+Exit codes:
+  0    every module imports once the pending fixes are applied
+  1    some module still fails to import after the fixes (a missing
+       dependency, a time-out or a module that exits count as failures)
+  2    usage or configuration error (e.g. no interpreter found)
+  123  internal error (please report it, with the traceback from -v)"""
+
+
+@main.command("doctor", epilog=DOCTOR_EXIT_CODES_HELP)
+@click.argument("path", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option("--python", "python", metavar="PATH", help="The project's interpreter (default: $VIRTUAL_ENV's python, else python3 on PATH).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS", default=DEFAULT_TIMEOUT, show_default=True, help="Seconds each module may take to import.")
+@click.option("--entry", "entries", multiple=True, metavar="FILE|MODULE", help="An app entry point to check (default: main.py, dev_server.py, alembic env.py's imports; repeatable).")
+@click.option("--select", multiple=True, metavar="NAME", help="Apply only these fixers for the 'after' column (repeatable).")
+@click.option("--ignore", multiple=True, metavar="NAME", help="Do not apply these fixers (repeatable).")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Neither import nor fix matching files (repeatable).")
+@click.option("--unsafe-fixes", is_flag=True, default=None, help="Also apply fixes marked unsafe.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), help="Read [tool.fixup] from this file instead of PATH/pyproject.toml.")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the result cache.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", help="Output format.")
+@click.option("-v", "--verbose", is_flag=True, help="List every module, with tracebacks and output.")
+def doctor_command(
+    path: Path,
+    python: str | None,
+    timeout: float,
+    entries: Sequence[str],
+    select: Sequence[str],
+    ignore: Sequence[str],
+    exclude: Sequence[str],
+    unsafe_fixes: bool | None,
+    config_file: Path | None,
+    no_cache: bool,
+    output_format: str,
+    verbose: bool,
+) -> None:
+    """Import every module of the project at PATH, before and after the pending fixes.
+
+    Each module is imported in the project's own interpreter, from a temporary copy of the
+    project (nothing is written to PATH), with a time limit; failures are shown with file,
+    line and the fixer that repairs them.
+    """
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    try:
+        code = run_doctor(
+            path, python=python, timeout=timeout, entries=entries, select=select, ignore=ignore,
+            exclude=exclude, unsafe_fixes=unsafe_fixes, config_file=config_file, use_cache=not no_cache,
+            output_format=output_format, verbose=verbose, out=sys.stdout,
+            say=lambda message: err.print(message, style="dim", markup=False),
+        )
+    except ConfigError as exc:
+        err.print(f"fixup doctor: error: {exc}", markup=False)
+        code = EXIT_USAGE
+    except Exception as exc:
+        err.print(f"fixup doctor: internal error: {type(exc).__name__}: {exc}", markup=False)
+        err.print(traceback.format_exc() if verbose else "(run with -v for the traceback)", markup=False)
+        code = EXIT_INTERNAL
+    sys.exit(code)

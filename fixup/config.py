@@ -1,7 +1,8 @@
 """Configuration: ``[tool.fixup]`` in the target project's pyproject.toml, overridden by flags.
 
 The keys are the flags' names: ``select``, ``ignore``, ``exclude``, ``roots``,
-``unsafe-fixes``, plus one table per fixer for its options::
+``unsafe-fixes``, the bot's ``branch``, ``labels`` and ``api-url``, plus one table per fixer
+for its options::
 
     [tool.fixup]
     select = ["relative-imports"]
@@ -30,7 +31,7 @@ class ConfigError(Exception):
     """Invalid configuration or usage; the CLI exits with status 2."""
 
 
-_TOP_LEVEL_KEYS = {"select", "ignore", "exclude", "roots", "unsafe-fixes"}
+_TOP_LEVEL_KEYS = {"select", "ignore", "exclude", "roots", "unsafe-fixes", "branch", "labels", "api-url"}
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,10 @@ class Config:
     options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     #: The file the configuration came from, for messages.
     source: Path | None = None
+    #: The bot's branch (``--branch`` with ``--pr``), labels and GitHub API root (Enterprise).
+    branch: str | None = None
+    labels: tuple[str, ...] | None = None
+    api_url: str | None = None
 
     def with_flags(
         self,
@@ -100,7 +105,7 @@ def parse_table(table: Mapping[str, Any], source: Path | None = None) -> Config:
             values[key] = value
         else:
             raise ConfigError(f"{where}unknown key [tool.fixup] {key!r}")
-    for key in ("select", "ignore", "exclude", "roots"):
+    for key in ("select", "ignore", "exclude", "roots", "labels"):
         if key in values and not (
             isinstance(values[key], list) and all(isinstance(v, str) for v in values[key])
         ):
@@ -114,6 +119,16 @@ def parse_table(table: Mapping[str, Any], source: Path | None = None) -> Config:
         exclude=tuple(values.get("exclude", ())),
         roots=values.get("roots"),
         unsafe_fixes=unsafe,
+        branch=_optional_str(values, "branch", where),
+        labels=tuple(values["labels"]) if "labels" in values else None,
+        api_url=_optional_str(values, "api-url", where),
         options=options,
         source=source,
     )
+
+
+def _optional_str(values: Mapping[str, Any], key: str, where: str) -> str | None:
+    value = values.get(key)
+    if value is not None and not (isinstance(value, str) and value):
+        raise ConfigError(f"{where}[tool.fixup] {key} must be a non-empty string")
+    return value

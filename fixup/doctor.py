@@ -1,0 +1,1395 @@
+"""``fixup doctor``: import every module of the project, before and after the pending fixes.
+
+The check runs in the project's own interpreter (``--python``, else ``$VIRTUAL_ENV``'s, else
+``python3`` on PATH), on a temporary copy of the project, so that nothing a module does at
+import time can touch the user's files. For each import root, one *probe* process (the
+``PROBE`` script below) starts with that root as its working folder and ``sys.path[0]``,
+imports the heavy third-party libraries the stack uses once, then forks one child per module
+(one fresh process per module where ``fork`` is missing). A child imports its module and
+reports what happened; a child that hangs is stopped after ``timeout`` seconds (with the stack
+it hung in), one that calls ``sys.exit``/``os._exit`` or crashes is reported as such. Then
+one last child imports every model module together and calls SQLAlchemy's
+``configure_mappers()``, which is where duplicate tables and broken relationships show.
+
+Every failure is classified (relative import beyond the top-level package, a name missing
+from a project module, a dependency that is not installed, SQLAlchemy table and mapper errors,
+Pydantic class-definition errors, ``NameError``, circular imports, ...), located (the
+innermost frame in the project's own files) and mapped to the fixer that repairs it.
+
+Exit status of ``fixup doctor``: 0 when every module imports after the pending fixes, 1
+when some module still fails (a missing dependency, a timeout and an exit count as failures),
+2 for a usage error (no interpreter found, bad path), 123 for an internal error.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any, TextIO
+
+from fixup.config import ConfigError, load_config
+from fixup.fixers import all_fixers, select_fixers
+from fixup.git import GitError
+from fixup.pipeline import run
+from fixup.project import ImportRoots, Project
+from fixup.textio import TextFormat, encode
+
+#: Seconds one module may take to import.
+DEFAULT_TIMEOUT = 30.0
+
+#: Libraries the probe imports once before forking, so each module's child starts with them
+#: loaded: these first, then every other library the project imports (never a name the
+#: project has a module of, each within the time limit; one that fails is left to the child).
+PRELOAD = (
+    "sqlalchemy", "sqlalchemy.orm", "pydantic", "fastapi", "starlette",
+)  # fmt: skip
+
+#: Libraries not safe to import before ``fork`` (their threads or device state break children).
+_FORK_UNSAFE = frozenset({"grpc", "tensorflow", "torch", "jax", "ray"})
+
+#: Folders not copied into the scratch copy: version control, virtualenvs, caches.
+_NOT_COPIED = frozenset(
+    {
+        ".git", ".hg", ".svn", "node_modules", "__pycache__", ".mypy_cache", ".pytest_cache",
+        ".ruff_cache", ".tox", ".nox",
+    }
+)  # fmt: skip
+
+#: Text that marks a file holding SQLAlchemy models (imported together before configure_mappers).
+_MODEL_MARKERS = (
+    "__tablename__", "declarative_base", "DeclarativeBase", "mapped_column", "relationship(",
+    "table=True", "registry(",
+)  # fmt: skip
+
+#: The pseudo-module row for ``configure_mappers()`` (one per import root that has models;
+#: the root is named when there are several: ``configure_mappers() [backend/]``).
+MAPPERS = "configure_mappers()"
+
+
+def is_mappers_key(key: str) -> bool:
+    return key.startswith(MAPPERS)
+
+
+#: Which fixer repairs which kind of failure (shown only when that fixer is installed).
+_FIXER_FOR_KIND = {
+    "relative-import": "relative-imports",
+    "missing-name": "deleted-classes",
+    "moved-name": "moved-modules",
+    "module-not-found": "moved-modules",
+    "table-already-defined": "duplicate-models",
+    "multiple-classes": "duplicate-models",
+    "reserved-attribute": "reserved-attributes",
+}
+
+
+class InterpreterError(ConfigError):
+    """No usable interpreter for the project (a usage error: the CLI exits with status 2)."""
+
+
+# ---------------------------------------------------------------------------- the interpreter
+
+
+@dataclass(frozen=True)
+class Interpreter:
+    path: str
+    version: str
+    #: How it was chosen, for the report ("--python", "$VIRTUAL_ENV", "python3 on PATH").
+    source: str
+
+
+def find_interpreter(
+    explicit: str | None = None, env: Mapping[str, str] | None = None
+) -> Interpreter:
+    """The project's interpreter: ``explicit``, else the active virtualenv's, else python3 on PATH."""
+    env = os.environ if env is None else env
+    path_var = env.get("PATH", "")
+    if explicit:
+        found = explicit if Path(explicit).is_file() else shutil.which(explicit, path=path_var)
+        if found is None:
+            raise InterpreterError(f"--python {explicit}: no such interpreter")
+        return _probe_version(found, "--python")
+    venv = env.get("VIRTUAL_ENV")
+    if venv:
+        for candidate in (Path(venv) / "bin" / "python", Path(venv) / "Scripts" / "python.exe"):
+            if candidate.is_file():
+                return _probe_version(str(candidate), "$VIRTUAL_ENV")
+    for name in ("python3", "python"):
+        found = shutil.which(name, path=path_var)
+        if found is not None:
+            return _probe_version(found, f"{name} on PATH")
+    raise InterpreterError(
+        "no Python interpreter found: pass --python PATH, activate the project's virtualenv, "
+        "or put python3 on PATH"
+    )
+
+
+def _probe_version(path: str, source: str) -> Interpreter:
+    code = "import sys; print('%d.%d.%d' % sys.version_info[:3])"
+    try:
+        result = subprocess.run(
+            [path, "-c", code], capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise InterpreterError(f"{path} ({source}) does not run: {exc}") from None
+    version = result.stdout.strip()
+    if result.returncode != 0 or not re.fullmatch(r"\d+\.\d+\.\d+", version):
+        detail = (result.stderr.strip().splitlines() or ["no output"])[-1]
+        raise InterpreterError(f"{path} ({source}) is not a working Python interpreter: {detail}")
+    if tuple(int(p) for p in version.split(".")[:2]) < (3, 7):
+        raise InterpreterError(
+            f"{path} ({source}) is Python {version}; fixup doctor needs 3.7 or newer"
+        )
+    return Interpreter(path, version, source)
+
+
+# ---------------------------------------------------------------------------- what to import
+
+
+@dataclass(frozen=True)
+class Target:
+    """One module to import: its file, dotted name and import root."""
+
+    #: The project-relative file (the row's key), or ``configure_mappers()`` for that check.
+    key: str
+    module: str
+    root: str
+    #: Why it counts as an app entry point (None for an ordinary module).
+    entry: str | None = None
+    #: True for a module that defines SQLAlchemy models.
+    models: bool = False
+    #: For an alembic ``env.py``: the lines of the module-level imports to run (the rest of
+    #: the file only works inside alembic); None for an ordinary module, which is imported.
+    import_lines: tuple[int, ...] | None = None
+
+
+def collect_targets(project: Project, entries: Sequence[str] = ()) -> list[Target]:
+    """Every importable module of the project, entry points first.
+
+    Left out: stubs, ``__main__.py`` and ``setup.py`` (they run on import), and alembic's
+    migration folder (``env.py`` only runs inside alembic; the project modules it imports are
+    checked as entry points instead).
+    """
+    alembic_dirs, alembic_imports = _alembic(project)
+    entry_reason: dict[str, str] = {}
+    for path in project.python_files():
+        if PurePosixPath(path).name in ("main.py", "dev_server.py"):
+            entry_reason[path] = "app entry point"
+    for path, env_py in alembic_imports.items():
+        if path != env_py:
+            entry_reason.setdefault(path, f"imported by {env_py}")
+    for given in entries:
+        entry_reason[_resolve_entry(project, given)] = "--entry"
+
+    chosen: dict[tuple[str, str], str] = {}
+    for path in sorted(project.python_files()):
+        name = project.module_name(path)
+        root = project.import_root(path)
+        pure = PurePosixPath(path)
+        if name is None or root is None or path.endswith(".pyi") or pure.name == "__main__.py":
+            continue
+        if path == "setup.py" or path in alembic_imports.values():
+            continue
+        if any(path.startswith(folder + "/") for folder in alembic_dirs):
+            continue
+        # A package beats a module of the same name, as in Python's own finder.
+        if (root, name) not in chosen or project.is_package(path):
+            chosen[(root, name)] = path
+    targets = [
+        Target(
+            key=path,
+            module=name,
+            root=root,
+            entry=entry_reason.get(path),
+            models=any(marker in project.files[path] for marker in _MODEL_MARKERS),
+        )
+        for (root, name), path in chosen.items()
+    ]
+    targets += [_env_target(project, path) for path in sorted(set(alembic_imports.values()))]
+    return sorted(targets, key=lambda t: (t.entry is None, t.module, t.key))
+
+
+def _env_target(project: Project, path: str) -> Target:
+    """An alembic ``env.py``: its module-level imports (but alembic's own) are what it needs."""
+    lines: list[int] = []
+    with suppress(SyntaxError):
+        for node in ast.parse(project.files[path]).body:
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""] if node.level == 0 else ["."]
+            else:
+                continue
+            if any(name.split(".")[0] != "alembic" for name in names):
+                lines.append(node.lineno)
+    return Target(
+        key=path,
+        module=project.module_name(path) or "env",
+        root=_alembic_root(project, path),
+        entry="alembic env.py (its imports)",
+        import_lines=tuple(lines),
+    )
+
+
+def _alembic_root(project: Project, env_py: str) -> str:
+    """Where alembic runs env.py from: the folder of ``alembic.ini`` (its ``prepend_sys_path``
+    is ``.`` by default), looked for upwards from env.py; else the folder above env.py's."""
+    folder = PurePosixPath(env_py).parent
+    for candidate in (folder, *folder.parents):
+        if (project.root / candidate / "alembic.ini").is_file():
+            return "" if str(candidate) == "." else candidate.as_posix()
+    parent = folder.parent.as_posix()
+    return "" if parent == "." else parent
+
+
+def _resolve_entry(project: Project, given: str) -> str:
+    """``--entry`` as a file (``backend/dev_server.py``) or a module (``app.main``, ``app.main:app``)."""
+    as_path = PurePosixPath(given.replace("\\", "/")).as_posix()
+    if as_path in project.files:
+        return as_path
+    module = given.partition(":")[0]
+    path = project.resolve(module)
+    if path is None:
+        raise ConfigError(f"--entry {given}: not a module or file of the project")
+    return path
+
+
+def _alembic(project: Project) -> tuple[set[str], dict[str, str]]:
+    """Alembic migration folders, and the project modules their ``env.py`` imports (module
+    file -> env.py; every env.py is a value, mapped from itself when it imports nothing)."""
+    folders: set[str] = set()
+    imports: dict[str, str] = {}
+    for path in project.files_containing("alembic", "target_metadata"):
+        text = project.files[path]
+        if PurePosixPath(path).name != "env.py" or not (
+            "target_metadata" in text or "from alembic" in text
+        ):
+            continue
+        folder = PurePosixPath(path).parent.as_posix()
+        folders.add("" if folder == "." else folder)
+        imports[path] = path
+        try:
+            tree = ast.parse(project.files[path])
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            names: list[str] = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                # ``from app import models`` may import the module app.models.
+                names = [f"{node.module}.{alias.name}" for alias in node.names] + [node.module]
+            for name in names:
+                target = project.resolve(name)
+                if target is not None and target != path and not target.startswith(folder + "/"):
+                    imports.setdefault(target, path)
+                    break
+    if "" in folders:  # env.py at the project root: only env.py itself is alembic's
+        folders.discard("")
+    return folders, imports
+
+
+# ---------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why one module does not import."""
+
+    #: A stable identifier: relative-import, missing-name (defined nowhere), moved-name (defined
+    #: in another module), module-not-found (a project module), dependency-missing,
+    #: circular-import, table-already-defined, multiple-classes, reserved-attribute (a model
+    #: attribute named ``metadata`` or ``registry``), mapper-configuration,
+    #: sqlalchemy, pydantic, name-error, syntax-error, exit, timeout, crash, not-checked, error.
+    kind: str
+    #: One line for the table, e.g. "dependency missing: jose".
+    summary: str
+    #: The exception as Python printed it (or what happened to the process).
+    message: str
+    path: str | None = None
+    line: int | None = None
+    #: The fixer that repairs it, when one is installed.
+    fixer: str | None = None
+    #: The traceback, the stack a hung module was in, or the module's output (for -v).
+    detail: str = ""
+    #: True when it only fails imported together with the other model modules.
+    together: bool = False
+
+    @property
+    def location(self) -> str:
+        if self.path and self.line:
+            return f"{self.path}:{self.line}"
+        return self.path or ""
+
+
+@dataclass(frozen=True)
+class ImportCheck:
+    """The outcome of importing a project's modules: target key -> failure, or None when it imports."""
+
+    targets: tuple[Target, ...]
+    results: Mapping[str, Failure | None]
+
+    @property
+    def failures(self) -> dict[str, Failure]:
+        return {key: f for key, f in self.results.items() if f is not None}
+
+    def failed_modules(self) -> int:
+        return sum(1 for key in self.failures if not is_mappers_key(key))
+
+
+def check_imports(
+    project: Project,
+    tree: Path,
+    interpreter: Interpreter,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    entries: Sequence[str] = (),
+    fork: bool = True,
+) -> ImportCheck:
+    """Import every module of ``project``, whose files are on disk at ``tree`` (a scratch copy)."""
+    tree = tree.resolve()
+    targets = collect_targets(project, entries)
+    by_root: dict[str, list[Target]] = {}
+    for target in targets:
+        by_root.setdefault(target.root, []).append(target)
+    project_names = {name.split(".")[0] for name in project.modules()}
+    imported = _imported_top_level_names(project)
+    candidates = [n for n in PRELOAD if n.split(".")[0] in imported] + sorted(imported)
+    preload = [
+        name for name in dict.fromkeys(candidates)
+        if name.split(".")[0] not in project_names | _FORK_UNSAFE
+    ]  # fmt: skip
+    results: dict[str, Failure | None] = {}
+    all_targets = list(targets)
+    registered = {fixer.name for fixer in all_fixers()}
+    with tempfile.TemporaryDirectory(prefix="fixup-probe-") as work_dir:
+        work = Path(work_dir)
+        probe = work / "probe.py"
+        probe.write_text(PROBE)
+        roots_with_models = sorted({t.root for t in targets if t.models})
+        for index, (root, root_targets) in enumerate(sorted(by_root.items())):
+            mappers = None
+            if root in roots_with_models:
+                key = MAPPERS if len(roots_with_models) == 1 else f"{MAPPERS} [{root or '.'}/]"
+                mappers = Target(key=key, module=key, root=root)
+            records = _run_probe(
+                interpreter,
+                probe,
+                work / f"root{index}",
+                tree,
+                project,
+                root,
+                root_targets,
+                mappers,
+                preload,
+                timeout,
+                fork,
+            )
+            for target in root_targets + ([mappers] if mappers else []):
+                record = records.get(target.key)
+                results[target.key] = _classify(record, target, project, tree, timeout, registered)
+            if mappers is not None and records.get(mappers.key, {}).get("status") != "skipped":
+                all_targets.append(mappers)
+            elif mappers is not None:
+                results.pop(mappers.key, None)
+    return ImportCheck(tuple(all_targets), results)
+
+
+_IMPORT_LINE = re.compile(r"^[ \t]*(?:from|import)[ \t]+([A-Za-z_]\w*)", re.M)
+
+
+def _imported_top_level_names(project: Project) -> set[str]:
+    """Top-level names the project imports somewhere (a cheap text scan, for preloading only)."""
+    return {
+        match.group(1) for text in project.files.values() for match in _IMPORT_LINE.finditer(text)
+    }
+
+
+def _run_probe(
+    interpreter: Interpreter,
+    probe: Path,
+    work: Path,
+    tree: Path,
+    project: Project,
+    root: str,
+    targets: list[Target],
+    mappers: Target | None,
+    preload: list[str],
+    timeout: float,
+    fork: bool,
+) -> dict[str, dict[str, Any]]:
+    work.mkdir()
+    root_dir = tree / root if root else tree
+    job = {
+        "root": str(root_dir),
+        "paths": [str(tree / r) for r in installed_roots(project.roots) if r != root],
+        "project": str(tree),
+        "work": str(work),
+        "results": str(work / "results.jsonl"),
+        "timeout": timeout,
+        "fork": fork,
+        "preload": preload,
+        "targets": [
+            {
+                "key": t.key,
+                "module": t.module,
+                "file": str(tree / t.key),
+                "lines": t.import_lines,
+            }
+            for t in targets
+        ],
+        "models": [i for i, t in enumerate(targets) if t.models],
+        "mappers": mappers is not None,
+        "mappers_key": mappers.key if mappers is not None else MAPPERS,
+    }
+    job_path = work / "job.json"
+    job_path.write_text(json.dumps(job))
+    # The probe stops each module itself; this bound only catches a probe that is stuck.
+    overall = timeout * (len(targets) * 1.5 + 3) + 60
+    # Its own session, so that a stuck probe goes with everything it started.
+    process = subprocess.Popen(
+        [interpreter.path, str(probe), "run", str(job_path)],
+        cwd=root_dir,
+        env=scratch_env(tree, project),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        process.wait(timeout=overall)
+    except subprocess.TimeoutExpired:
+        pass  # what it reported so far counts; the rest is "not checked"
+    finally:
+        if process.poll() is None:  # stuck, or fixup itself was interrupted
+            with suppress(OSError):
+                if hasattr(os, "killpg"):
+                    os.killpg(process.pid, signal.SIGKILL)
+                else:  # pragma: no cover - Windows
+                    process.kill()
+            process.wait()
+    records: dict[str, dict[str, Any]] = {}
+    results = work / "results.jsonl"
+    if results.is_file():
+        for line in results.read_text(encoding="utf-8", errors="replace").splitlines():
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue
+            # A module that imports alone but fails with the other model modules: the failure counts.
+            known = records.get(record["key"])
+            if known is None or (known.get("status") == "ok" and record.get("status") != "ok"):
+                records[record["key"]] = record
+    return records
+
+
+def installed_roots(roots: ImportRoots) -> list[str]:
+    """The import roots that are on ``sys.path`` wherever the app runs from: those the packaging
+    metadata or a ``src/`` layout declare (the package is installed), or the user declared.
+
+    A root found only from an entry script's position is not: a module importing from it
+    elsewhere fails for real.
+    """
+    installed = ("pyproject.toml packaging metadata", "src/ layout", "[tool.fixup] roots")
+    return [path for path in roots.paths if roots.sources.get(path, "") in installed]
+
+
+def scratch_env(
+    tree: Path, project: Project, base: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """The environment for running ``project`` from its scratch copy ``tree``.
+
+    The installed import roots of the copy come first on ``PYTHONPATH``, so an editable
+    install of the project does not import the user's files instead; ``PYTHONPATH`` entries
+    inside the project point at the copy; bytecode is not written.
+    """
+    env = dict(os.environ if base is None else base)
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    original = project.root.resolve()
+    entries = [str(tree / root) if root else str(tree) for root in installed_roots(project.roots)]
+    for entry in filter(None, env.get("PYTHONPATH", "").split(os.pathsep)):
+        try:
+            rel = Path(entry).resolve().relative_to(original)
+        except ValueError:
+            entries.append(entry)
+        else:
+            entries.append(str(tree / rel))
+    if entries:
+        env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(entries))
+    return env
+
+
+# ---------------------------------------------------------------------------- classification
+
+_CANNOT_IMPORT = re.compile(r"cannot import name '([^']+)' from '([^']+)'")
+_TYPE_SHORT = re.compile(r"[^.]+$")
+
+
+def _classify(
+    record: dict[str, Any] | None,
+    target: Target,
+    project: Project,
+    tree: Path,
+    timeout: float,
+    registered: set[str],
+) -> Failure | None:
+    if record is None:
+        return Failure("not-checked", "not checked: the probe stopped before this module", "")
+    status = record.get("status")
+    if status in ("ok", "skipped"):
+        return None
+    path, line = _location(record, tree)
+    output = str(record.get("output") or "")
+    if status == "timeout":
+        where = f" (in {path}:{line})" if path and line else ""
+        return Failure(
+            "timeout",
+            f"timeout: still importing after {timeout:g}s{where}",
+            f"importing {target.module} took longer than {timeout:g}s",
+            path,
+            line,
+            detail=str(record.get("stack") or "") + output,
+        )
+    if status == "crash":
+        signal_number = record.get("signal")
+        return Failure(
+            "crash",
+            f"crashed: killed by signal {signal_number}",
+            f"the interpreter died with signal {signal_number} while importing {target.module}",
+            path,
+            line,
+            detail=output,
+        )
+    if status == "exit":
+        how = record.get("how") or f"exit code {record.get('code')}"
+        return Failure(
+            "exit",
+            f"exited the process: {how}",
+            f"importing {target.module} ended the process ({how})",
+            path,
+            line,
+            detail=str(record.get("traceback") or "") + output,
+        )
+
+    types: list[str] = record.get("types") or []
+    type_name = _TYPE_SHORT.search(types[0]).group(0) if types else "Exception"  # type: ignore[union-attr]
+    message = str(record.get("message") or "")
+    first_line = message.strip().splitlines()[0] if message.strip() else ""
+    full = f"{type_name}: {message}" if message else type_name
+    together = bool(record.get("together"))
+    kind, summary = "error", f"{type_name}: {first_line}"
+
+    def is_a(qualified: str) -> bool:
+        return qualified in types
+
+    if is_a("builtins.SyntaxError"):
+        kind = "syntax-error"
+    elif "relative import" in message and is_a("builtins.ImportError"):
+        kind, summary = "relative-import", first_line
+    elif "partially initialized module" in message or "circular import" in message:
+        kind, summary = "circular-import", f"circular import: {first_line}"
+    elif is_a("builtins.ModuleNotFoundError"):
+        name = str(record.get("name") or "")
+        top = name.split(".")[0]
+        if top and not _is_project_name(project, top):
+            kind, summary = "dependency-missing", f"dependency missing: {top}"
+        else:
+            kind = "module-not-found"
+    elif is_a("builtins.ImportError"):
+        match = _CANNOT_IMPORT.search(message)
+        if match and project.module_exists(match.group(2)):
+            # Defined in another module: it moved; defined nowhere: it was deleted.
+            elsewhere = _defined_elsewhere(project, match.group(1), match.group(2))
+            kind = "moved-name" if elsewhere else "missing-name"
+    elif any(t.startswith("sqlalchemy.") for t in types):
+        if "is already defined for this MetaData instance" in message:
+            kind = "table-already-defined"
+        elif "Multiple classes found for path" in message:
+            kind = "multiple-classes"
+        elif re.search(r"Attribute name '\w+' (?:is|should be left) reserved", message):
+            kind = "reserved-attribute"
+        elif is_mappers_key(target.key):
+            kind = "mapper-configuration"
+        else:
+            kind = "sqlalchemy"
+    elif any(t.startswith(("pydantic.", "pydantic_core.")) for t in types):
+        kind = "pydantic"
+    elif is_a("builtins.NameError"):
+        kind = "name-error"
+    if is_mappers_key(target.key) and kind in ("error", "sqlalchemy"):
+        kind = "mapper-configuration"
+    if together:
+        summary += " (imported with the other model modules)"
+    fixer = _FIXER_FOR_KIND.get(kind)
+    return Failure(
+        kind,
+        summary,
+        full,
+        path,
+        line,
+        fixer=fixer if fixer in registered else None,
+        detail=str(record.get("traceback") or "") + output,
+        together=together,
+    )
+
+
+def _defined_elsewhere(project: Project, name: str, module: str) -> bool:
+    """True when a project module other than ``module`` defines ``name`` at module level."""
+    definition = re.compile(
+        rf"^(?:class|def|async[ \t]+def)[ \t]+{re.escape(name)}\b|^{re.escape(name)}[ \t]*[:=]",
+        re.M,
+    )
+    own = project.resolve(module)
+    return any(
+        path != own and definition.search(project.files[path])
+        for path in project.files_containing(name)
+    )
+
+
+def _is_project_name(project: Project, top: str) -> bool:
+    if project.module_exists(top):
+        return True
+    # A folder of the project that is no package (yet) counts as the project's own name.
+    return any(PurePosixPath(p).parts[0] == top for p in project.files if "/" in p)
+
+
+def _location(record: Mapping[str, Any], tree: Path) -> tuple[str | None, int | None]:
+    """The innermost frame in the project's own files, as (project-relative path, line)."""
+    frames: list[list[Any]] = list(record.get("frames") or [])
+    for filename, line in reversed(frames):
+        if not isinstance(filename, str):
+            continue
+        try:
+            rel = Path(filename).resolve().relative_to(tree)
+        except (ValueError, OSError):
+            continue
+        return rel.as_posix(), int(line) if line else None
+    return None, None
+
+
+# ---------------------------------------------------------------------------- scratch copies
+
+
+@contextmanager
+def scratch_copy(project: Project, base: Project | None = None) -> Iterator[Path]:
+    """A temporary copy of the project's folder holding ``project``'s Python files; removed after.
+
+    Everything on disk is copied (configuration, templates, data files an import may read),
+    except version control, virtualenvs and caches; then every Python file is written as
+    ``project`` has it. Files ``base`` (the snapshot before the fixes) has and ``project``
+    does not were deleted by a fix and are removed; other files fixup did not read (excluded,
+    vendored) stay as they are.
+    """
+    original = project.root.resolve()
+    with tempfile.TemporaryDirectory(prefix="fixup-scratch-") as tmp:
+        tree = Path(tmp) / (original.name or "project")
+        _copy_tree(original, tree, _ignored_folders(base or project))
+        for path in set(base.files) - set(project.files) if base is not None else ():
+            (tree / path).unlink(missing_ok=True)
+        for path, text in project.files.items():
+            dest = tree / path
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            if dest.is_symlink():
+                dest.unlink()
+            fmt = project.formats.get(path) or TextFormat()
+            dest.write_bytes(encode(text, fmt))
+        yield tree.resolve()
+
+
+def _copy_tree(src: Path, dest: Path, ignored: frozenset[str] | None = None, rel: str = "") -> None:
+    """Copy ``src`` to ``dest``; a large folder git ignores (build output, data, caches) is
+    created empty instead, so that a check for its existence still passes."""
+    dest.mkdir(parents=True)
+    if ignored is None:
+        ignored = frozenset()
+    for entry in src.iterdir():
+        target = dest / entry.name
+        entry_rel = f"{rel}{entry.name}"
+        if entry.is_symlink():
+            # A link's content is copied for files; a linked folder could lead back into the
+            # user's files (or be huge), so it is left out.
+            if entry.is_file():
+                shutil.copyfile(entry, target)
+            continue
+        if entry.is_dir():
+            if entry.name in _NOT_COPIED or (entry / "pyvenv.cfg").exists():
+                continue
+            if entry_rel in ignored and not _small(entry):
+                target.mkdir()
+                continue
+            _copy_tree(entry, target, ignored, entry_rel + "/")
+        elif entry.is_file():
+            shutil.copy2(entry, target)
+
+
+#: An ignored folder is copied only below these sizes.
+_SMALL_FILES = 500
+_SMALL_BYTES = 20_000_000
+
+
+def _small(folder: Path) -> bool:
+    files = size = 0
+    for _, _, names in os.walk(folder):
+        files += len(names)
+        if files > _SMALL_FILES:
+            return False
+    for path in folder.rglob("*"):
+        with suppress(OSError):
+            size += path.stat().st_size if path.is_file() else 0
+        if size > _SMALL_BYTES:
+            return False
+    return True
+
+
+def _ignored_folders(project: Project) -> frozenset[str]:
+    """Project-relative folders that git ignores (empty without git)."""
+    repo = project.git
+    if repo is None:
+        return frozenset()
+    try:
+        out = repo.run(
+            "ls-files", "--others", "--ignored", "--exclude-standard", "--directory", "-z", "--",
+            repo.prefix or ".",
+        )  # fmt: skip
+    except GitError:
+        return frozenset()
+    folders = set()
+    for entry in out.split("\0"):
+        if entry.endswith("/"):
+            rel = repo.to_project_path(entry.rstrip("/"))
+            if rel:
+                folders.add(rel)
+    return frozenset(folders)
+
+
+# ---------------------------------------------------------------------------- the doctor's report
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the table: a module, its status before and after the fixes."""
+
+    key: str
+    module: str
+    entry: str | None
+    before: Failure | None
+    after: Failure | None
+    #: False when the module does not exist on that side (created or removed by the fixes).
+    in_before: bool = True
+    in_after: bool = True
+
+    @property
+    def changed(self) -> bool:
+        return (
+            (self.before is not None)
+            or (self.after is not None)
+            or not (self.in_before and self.in_after)
+        )
+
+
+@dataclass(frozen=True)
+class DoctorReport:
+    """Import statuses before and after the pending fixes."""
+
+    interpreter: Interpreter
+    timeout: float
+    before: ImportCheck
+    after: ImportCheck
+    #: How many fixes were applied for the "after" column.
+    fixes: int
+    rows: tuple[Row, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        """True when every module imports after the fixes (the exit status is 0)."""
+        return not self.after.failures
+
+    @property
+    def headline(self) -> str:
+        before, after = self.before.failed_modules(), self.after.failed_modules()
+        text = f"{before} module{'s' * (before != 1)} failed to import -> {after}"
+        mapper_before = any(is_mappers_key(key) for key in self.before.failures)
+        mapper_after = any(is_mappers_key(key) for key in self.after.failures)
+        if mapper_before or mapper_after:
+            text += f"; configure_mappers() {'failed' if mapper_before else 'ok'} -> {'failed' if mapper_after else 'ok'}"
+        return text
+
+
+def build_rows(before: ImportCheck, after: ImportCheck) -> tuple[Row, ...]:
+    targets: dict[str, Target] = {}
+    for target in (*before.targets, *after.targets):
+        targets.setdefault(target.key, target)
+    rows = [
+        Row(
+            key=key,
+            module=target.module,
+            entry=target.entry,
+            before=before.results.get(key),
+            after=after.results.get(key),
+            in_before=key in before.results,
+            in_after=key in after.results,
+        )
+        for key, target in targets.items()
+    ]
+    return tuple(
+        sorted(rows, key=lambda r: (is_mappers_key(r.key), r.entry is None, r.module, r.key))
+    )
+
+
+def diagnose(
+    before: Project,
+    after: Project,
+    interpreter: Interpreter,
+    *,
+    fixes: int,
+    timeout: float = DEFAULT_TIMEOUT,
+    entries: Sequence[str] = (),
+) -> DoctorReport:
+    """Import the project as it is and as the fixes leave it, each from its own scratch copy."""
+    with scratch_copy(before) as tree:
+        checked_before = check_imports(before, tree, interpreter, timeout=timeout, entries=entries)
+    with scratch_copy(after, before) as tree:
+        checked_after = check_imports(
+            after, tree, interpreter, timeout=timeout, entries=_surviving(after, entries)
+        )
+    return DoctorReport(
+        interpreter,
+        timeout,
+        checked_before,
+        checked_after,
+        fixes,
+        build_rows(checked_before, checked_after),
+    )
+
+
+def _surviving(project: Project, entries: Sequence[str]) -> list[str]:
+    """The ``--entry`` values that still exist once the fixes ran (a fix may delete a file)."""
+    kept = []
+    for entry in entries:
+        try:
+            _resolve_entry(project, entry)
+        except ConfigError:
+            continue
+        kept.append(entry)
+    return kept
+
+
+def status_text(failure: Failure | None, present: bool) -> str:
+    if not present:
+        return "-"
+    if failure is None:
+        return "ok"
+    return failure.summary
+
+
+def print_doctor(report: DoctorReport, out: TextIO, *, verbose: bool = False) -> None:
+    """The table (failing modules and entry points; every module with ``verbose``), the failures
+    with file, line and the fixer that repairs them, and the headline."""
+    rows = [r for r in report.rows if verbose or r.changed or r.entry]
+    hidden = len(report.rows) - len(rows)
+
+    def name(row: Row) -> str:
+        label = row.module
+        if row.entry:
+            label += " (entry)"
+        if not row.in_before:
+            label += " (new)"
+        elif not row.in_after:
+            label += " (removed)"
+        return label
+
+    width = min(max([len(name(r)) for r in rows] + [6]), 48)
+    status_width = 60
+
+    def cell(text: str) -> str:
+        return text if len(text) <= status_width else text[: status_width - 3] + "..."
+
+    out.write(f"{'module':<{width}}  {'before':<{status_width}}  after\n")
+    for row in rows:
+        before = cell(status_text(row.before, row.in_before))
+        after = cell(status_text(row.after, row.in_after))
+        out.write(f"{name(row):<{width}}  {before:<{status_width}}  {after}\n")
+    if hidden:
+        out.write(
+            f"({hidden} more module{'s' * (hidden != 1)} import before and after; -v lists them)\n"
+        )
+
+    for title, side in (("Before the fixes", "before"), ("Still failing after the fixes", "after")):
+        failing = [(r, getattr(r, side)) for r in report.rows if getattr(r, side) is not None]
+        if not failing:
+            continue
+        out.write(f"\n{title}:\n")
+        for row, failure in failing:
+            repair = repair_hint(failure)
+            out.write(
+                f"  {failure.location or row.key}: {row.module}: {_headline_of(failure)} [{repair}]\n"
+            )
+            if verbose and failure.detail.strip():
+                for line in failure.detail.rstrip().splitlines()[-20:]:
+                    out.write(f"    | {line}\n")
+    pending = f"{report.fixes} fix{'es' * (report.fixes != 1)} pending"
+    out.write(
+        f"\n{report.headline} ({pending}; python {report.interpreter.version} at {report.interpreter.path})\n"
+    )
+
+
+def repair_hint(failure: Failure) -> str:
+    """What repairs it: a fixer, the user (a missing dependency), or nothing yet."""
+    if failure.fixer:
+        return f"fixer: {failure.fixer}"
+    if failure.kind == "dependency-missing":
+        return f"install {failure.summary.rpartition(': ')[2]} in the project's environment"
+    return "no fixer yet"
+
+
+def _headline_of(failure: Failure) -> str:
+    """The exception's first line; for what is not an exception (an exit, a timeout), the summary."""
+    first = failure.message.strip().splitlines()[0] if failure.message.strip() else ""
+    if (
+        failure.kind in ("dependency-missing", "timeout", "exit", "crash", "not-checked")
+        or not first
+    ):
+        return failure.summary
+    return first + (" (imported with the other model modules)" if failure.together else "")
+
+
+def doctor_json(report: DoctorReport) -> dict[str, Any]:
+    def failure(f: Failure | None) -> dict[str, Any] | None:
+        if f is None:
+            return None
+        return {
+            "kind": f.kind, "summary": f.summary, "message": f.message, "path": f.path,
+            "line": f.line, "fixer": f.fixer, "together": f.together,
+        }  # fmt: skip
+
+    return {
+        "schema": 1,
+        "python": {
+            "path": report.interpreter.path,
+            "version": report.interpreter.version,
+            "source": report.interpreter.source,
+        },
+        "timeout": report.timeout,
+        "fixes": report.fixes,
+        "modules": [
+            {
+                "module": row.module,
+                "path": None if is_mappers_key(row.key) else row.key,
+                "entry": row.entry,
+                "before": failure(row.before) if row.in_before else None,
+                "after": failure(row.after) if row.in_after else None,
+                "ok_before": row.in_before and row.before is None,
+                "ok_after": row.in_after and row.after is None,
+            }
+            for row in report.rows
+        ],
+        "summary": {
+            "failed_before": report.before.failed_modules(),
+            "failed_after": report.after.failed_modules(),
+            "headline": report.headline,
+            "ok": report.ok,
+        },
+    }
+
+
+def run_doctor(
+    path: Path,
+    *,
+    python: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    entries: Sequence[str] = (),
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    unsafe_fixes: bool | None = None,
+    config_file: Path | None = None,
+    use_cache: bool = True,
+    output_format: str = "text",
+    verbose: bool = False,
+    out: TextIO,
+    say: Callable[[str], None] = lambda message: None,
+) -> int:
+    """``fixup doctor PATH``: 0 when every module imports after the pending fixes, else 1.
+
+    Raises ConfigError (the CLI's status 2) for a bad path, configuration or interpreter.
+    """
+    if not path.is_dir():
+        raise ConfigError(f"{path}: no such folder")
+    interpreter = find_interpreter(python)
+    config = load_config(path, config_file).with_flags(select, ignore, exclude, unsafe_fixes)
+    fixers = select_fixers(config.select, config.ignore)
+    for fixer in fixers:
+        fixer.resolve_options(config)  # validate before any work
+    project = Project.load(path, config)
+    for entry in entries:
+        _resolve_entry(project, entry)
+    report = run(project, fixers, config, use_cache=use_cache)
+    say(
+        f"importing the project's modules with python {interpreter.version} ({interpreter.source}: "
+        f"{interpreter.path}), before and after {len(report.fixes)} pending fix{'es' * (len(report.fixes) != 1)}"
+    )
+    result = diagnose(
+        report.before, report.after, interpreter,
+        fixes=len(report.fixes), timeout=timeout, entries=entries,
+    )  # fmt: skip
+    if output_format == "json":
+        json.dump(doctor_json(result), out, indent=2)
+        out.write("\n")
+    else:
+        print_doctor(result, out, verbose=verbose)
+    return 0 if result.ok else 1
+
+
+# ---------------------------------------------------------------------------- the probe
+
+#: Runs inside the project's interpreter (Python 3.7+, standard library only). ``probe.py run
+#: JOB`` imports each target in a child process and appends one JSON line per target to the
+#: results file; the modules' own output goes to a log file, never into the results.
+PROBE = r"""
+import faulthandler
+import importlib
+import inspect
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import traceback
+
+
+def main():
+    mode, job_path = sys.argv[1], sys.argv[2]
+    with open(job_path) as f:
+        job = json.load(f)
+    job["job_path"] = job_path
+    setup(job)
+    if mode == "run":
+        coordinate(job)
+    else:
+        run_task(job, sys.argv[3])
+
+
+def setup(job):
+    os.chdir(job["root"])
+    sys.path[0] = job["root"]
+    sys.path[1:1] = job["paths"]
+    sys.dont_write_bytecode = True
+
+
+def coordinate(job):
+    fork = job["fork"] and hasattr(os, "fork")
+    if fork:
+        preload(job["preload"], job["timeout"])
+    ok_models = []
+    for index, target in enumerate(job["targets"]):
+        records = execute(job, str(index), fork, job["timeout"], target["key"])
+        if index in job["models"] and records[0].get("status") == "ok":
+            ok_models.append(index)
+        append(job, records)
+    if job["mappers"]:
+        job["ok_models"] = ok_models
+        with open(job["job_path"], "w") as f:
+            json.dump(job, f)
+        timeout = job["timeout"] * (len(ok_models) + 1)
+        append(job, execute(job, "together", fork, timeout, job["mappers_key"]))
+
+
+class PreloadTimeout(Exception):
+    pass
+
+
+def preload(names, timeout):
+    def stop(signum, frame):
+        raise PreloadTimeout()
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    saved_argv = list(sys.argv)
+    try:
+        for name in names:
+            sys.argv = [name]
+            signal.setitimer(signal.ITIMER_REAL, timeout)
+            try:
+                importlib.import_module(name)
+            except BaseException:
+                pass
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+        sys.argv = saved_argv
+
+
+def append(job, records):
+    with open(job["results"], "a") as f:
+        for record in records:
+            f.write(json.dumps(record) + "\n")
+
+
+def execute(job, task, fork, timeout, key):
+    base = os.path.join(job["work"], "task-" + task)
+    for suffix in (".json", ".log", ".stack"):
+        if os.path.exists(base + suffix):
+            os.remove(base + suffix)
+    deadline = time.monotonic() + timeout + 5
+    killed = False
+    code = None
+    signal_number = None
+    if fork:
+        pid = os.fork()
+        if pid == 0:
+            try:
+                # Its own process group: whatever the module starts is stopped with it.
+                os.setpgid(0, 0)
+                run_task(job, task, timeout)
+            finally:
+                os._exit(70)
+        try:
+            os.setpgid(pid, pid)  # also here: whichever of the two runs first
+        except OSError:
+            pass
+        while True:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                break
+            if time.monotonic() > deadline:
+                kill_group(pid)
+                os.waitpid(pid, 0)
+                killed = True
+                break
+            time.sleep(0.005)
+        kill_group(pid)
+        if not killed:
+            if os.WIFSIGNALED(status):
+                signal_number = os.WTERMSIG(status)
+            else:
+                code = os.WEXITSTATUS(status)
+    else:
+        command = [sys.executable, os.path.abspath(__file__), "task", job["job_path"], task]
+        proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, **new_group())
+        try:
+            proc.wait(timeout=timeout + 5)
+        except subprocess.TimeoutExpired:
+            kill_group(proc.pid)
+            proc.wait()
+            killed = True
+        else:
+            if proc.returncode < 0:
+                signal_number = -proc.returncode
+            else:
+                code = proc.returncode
+            kill_group(proc.pid)
+    records = None
+    if os.path.exists(base + ".json"):
+        try:
+            with open(base + ".json") as f:
+                records = json.load(f)
+        except ValueError:
+            records = None
+    output = tail(base + ".log")
+    stack = tail(base + ".stack")
+    if records is None:
+        record = {"key": key, "output": output}
+        if killed or stack.strip():
+            record.update(status="timeout", stack=stack, frames=stack_frames(stack))
+        elif signal_number is not None:
+            record.update(status="crash", signal=signal_number)
+        else:
+            record.update(status="exit", code=code, how="the process ended with exit code %s" % code)
+        records = [record]
+    else:
+        for record in records:
+            if record.get("status") != "ok":
+                record["output"] = output
+    return records
+
+
+def kill_group(pid):
+    try:
+        if hasattr(os, "killpg"):
+            os.killpg(pid, signal.SIGKILL)
+        else:
+            os.kill(pid, signal.SIGTERM)
+    except OSError:
+        pass
+
+
+def new_group():
+    if os.name == "posix":
+        return {"start_new_session": True}
+    return {"creationflags": getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)}
+
+
+def tail(path, size=4000):
+    try:
+        with open(path, "rb") as f:
+            f.seek(0, 2)
+            f.seek(max(0, f.tell() - size))
+            return f.read().decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def stack_frames(stack):
+    # faulthandler prints the most recent call first: reverse to innermost-last.
+    frames = re.findall(r'File "(.*)", line (\d+)', stack)
+    return [[name, int(line)] for name, line in reversed(frames)]
+
+
+def run_task(job, task, timeout=None):
+    base = os.path.join(job["work"], "task-" + task)
+    if timeout is None:
+        timeout = job["timeout"]
+        if task == "together":
+            timeout *= len(job.get("ok_models", [])) + 1
+    log = os.open(base + ".log", os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+    stack = open(base + ".stack", "w")
+    faulthandler.dump_traceback_later(timeout, exit=True, file=stack)
+    real_exit = os._exit
+
+    def recording_exit(code):
+        frames = [[f.filename, f.lineno] for f in traceback.extract_stack()[:-1]]
+        write(base, [{"key": current[0], "status": "exit", "code": code,
+                      "how": "os._exit(%r)" % (code,), "frames": frames}])
+        real_exit(code)
+
+    current = [job["mappers_key"]]
+    os._exit = recording_exit
+    if task == "together":
+        records = together(job, current)
+    else:
+        target = job["targets"][int(task)]
+        current[0] = target["key"]
+        records = [import_one(target)]
+    faulthandler.cancel_dump_traceback_later()
+    write(base, records)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BaseException:
+        pass
+    real_exit(0)
+
+
+def write(base, records):
+    with open(base + ".tmp", "w") as f:
+        json.dump(records, f)
+    os.replace(base + ".tmp", base + ".json")
+
+
+def import_one(target):
+    sys.argv = [target["file"]]
+    try:
+        if target["lines"] is not None:
+            run_imports(target["file"], target["lines"])
+        else:
+            importlib.import_module(target["module"])
+    except SystemExit as exc:
+        record = describe(target["key"], exc)
+        record.update(status="exit", how="sys.exit(%r)" % (exc.code,))
+        return record
+    except BaseException as exc:
+        return describe(target["key"], exc)
+    return {"key": target["key"], "status": "ok"}
+
+
+def run_imports(filename, lines):
+    # Only these module-level import statements of the file, with its own name and lines.
+    import ast
+    import tokenize
+
+    with tokenize.open(filename) as f:
+        source = f.read()
+    body = [node for node in ast.parse(source, filename).body if node.lineno in lines]
+    try:
+        module = ast.Module(body=body, type_ignores=[])
+    except TypeError:
+        module = ast.Module(body=body)
+    namespace = {"__name__": "__fixup_alembic_env__", "__file__": filename}
+    exec(compile(module, filename, "exec"), namespace)
+
+
+def together(job, current):
+    records = []
+    for index in job.get("ok_models", []):
+        target = job["targets"][index]
+        current[0] = target["key"]
+        record = import_one(target)
+        if record["status"] != "ok":
+            record["together"] = True
+            records.append(record)
+    current[0] = job["mappers_key"]
+    try:
+        import sqlalchemy.orm
+    except Exception:
+        records.append({"key": job["mappers_key"], "status": "skipped"})
+        return records
+    try:
+        sqlalchemy.orm.configure_mappers()
+    except Exception as exc:
+        record = describe(job["mappers_key"], exc)
+        record["frames"] += locate_mapper(str(exc), job["project"])
+        records.append(record)
+    else:
+        records.append({"key": job["mappers_key"], "status": "ok"})
+    return records
+
+
+def locate_mapper(message, project):
+    # "Mapper[User(users)]" names the class whose configuration failed; "Multiple classes found
+    # for path "Rule"" names the ambiguous class (the first definition is shown).
+    names = re.findall(r"Mapper\[(\w+)\(", message) + re.findall(r'classes found for path "(\w+)"', message)
+    for name in names:
+        found = []
+        for module in list(sys.modules.values()):
+            filename = getattr(module, "__file__", None) or ""
+            if not os.path.abspath(filename).startswith(project):
+                continue
+            cls = getattr(module, name, None)
+            if inspect.isclass(cls) and cls.__module__ == module.__name__:
+                try:
+                    found.append([filename, inspect.getsourcelines(cls)[1]])
+                except (OSError, TypeError):
+                    found.append([filename, None])
+        if found:
+            return [sorted(found)[0]]
+    return []
+
+
+def describe(key, exc):
+    frames = [[f.filename, f.lineno] for f in traceback.extract_tb(exc.__traceback__)]
+    if isinstance(exc, SyntaxError) and exc.filename:
+        frames.append([exc.filename, exc.lineno])
+    names = []
+    for cls in type(exc).__mro__:
+        names.append("%s.%s" % (cls.__module__, getattr(cls, "__qualname__", cls.__name__)))
+    text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    return {
+        "key": key,
+        "status": "error",
+        "types": names,
+        "message": str(exc)[:4000],
+        "name": getattr(exc, "name", None) if isinstance(exc, ImportError) else None,
+        "frames": frames,
+        "traceback": text[-6000:],
+    }
+
+
+if __name__ == "__main__":
+    main()
+"""
