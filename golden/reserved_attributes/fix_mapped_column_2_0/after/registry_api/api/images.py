@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from fastapi import APIRouter
+from sqlalchemy import select
+
+from registry_api import models
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+router = APIRouter(prefix="/images")
+
+
+async def labelled(session: AsyncSession, label: str) -> list[str]:
+    query = select(models.Image).where(models.Image.image_metadata["label"].as_string() == label)
+    return [image.name for image in (await session.scalars(query)).all()]
+
+
+async def registries(session: AsyncSession) -> list[str | None]:
+    images = await session.scalars(select(models.Image).order_by(models.Image.registry_))
+    return [image.registry_ for image in images]
+
+
+async def first_labels(session: AsyncSession) -> dict:
+    image = await session.scalar(select(models.Image).limit(1))
+    return image.image_metadata if image else {}
+
+
+async def register(session: AsyncSession, name: str, url: str) -> models.Image:
+    image = models.Image(name=name, registry_=url, image_metadata={"source": "api"})
+    session.add(image)
+    return image
