@@ -121,6 +121,8 @@ class BranchRun:
     base_branch: str | None
     dirty: bool
     bot: Bot | None = None
+    #: The ``--verify`` result as a Markdown section for the pull request, if it ran.
+    verification: str | None = None
 
     @property
     def base_label(self) -> str:
@@ -695,6 +697,7 @@ def pull_request_text(report: Report, run: BranchRun, result: BranchResult) -> t
             f"<details><summary>{_html(summary)}</summary>\n\n{fence}diff\n{diff}{fence}\n\n</details>\n"
         )
     tail = [
+        *([run.verification.strip(), ""] if run.verification else []),
         "## Reproduce locally",
         "",
         "```sh",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import traceback
 from collections.abc import Sequence
@@ -43,7 +44,9 @@ class FixupGroup(click.Group):
     """``fixup [OPTIONS] [PATH]`` runs the fixers; ``fixup list|explain`` are subcommands."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):
+        if not args or (
+            args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")
+        ):
             args = ["fix", *args]
         return super().parse_args(ctx, args)
 
@@ -69,27 +72,86 @@ def main() -> None:
 @click.option("--dry-run", is_flag=True, help="Print the fixes as diffs; write nothing.")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 when fixes are pending.")
 @click.option("--select", multiple=True, metavar="NAME", help="Run only these fixers (repeatable).")
-@click.option("--ignore", multiple=True, metavar="NAME", help="Do not run these fixers (repeatable).")
-@click.option("--exclude", multiple=True, metavar="GLOB", help="Leave matching files alone (repeatable).")
+@click.option(
+    "--ignore", multiple=True, metavar="NAME", help="Do not run these fixers (repeatable)."
+)
+@click.option(
+    "--exclude", multiple=True, metavar="GLOB", help="Leave matching files alone (repeatable)."
+)
 @click.option("--unsafe-fixes", is_flag=True, default=None, help="Also apply fixes marked unsafe.")
 @click.option("--allow-dirty", is_flag=True, help="Overwrite files that have uncommitted changes.")
-@click.option("--branch", metavar="NAME", help="Commit the fixes on branch NAME, one commit per fixer; the working tree is not touched.")
+@click.option(
+    "--branch",
+    metavar="NAME",
+    help="Commit the fixes on branch NAME, one commit per fixer; the working tree is not touched.",
+)
 @click.option("--base", metavar="REF", help="With --branch: build on REF instead of HEAD.")
-@click.option("--update", is_flag=True, help="With --branch: rebuild NAME if it exists (only if fixup made all its commits).")
-@click.option("--author", metavar="'NAME <EMAIL>'", help="With --branch: the commits' author (default: git's).")
+@click.option(
+    "--update",
+    is_flag=True,
+    help="With --branch: rebuild NAME if it exists (only if fixup made all its commits).",
+)
+@click.option(
+    "--author",
+    metavar="'NAME <EMAIL>'",
+    help="With --branch: the commits' author (default: git's).",
+)
 @click.option("--signoff", is_flag=True, help="With --branch: add a Signed-off-by trailer (DCO).")
-@click.option("--pr", is_flag=True, help="Push the branch (default fixup/auto) and open or update a GitHub pull request; token from GITHUB_TOKEN or GH_TOKEN.")
+@click.option(
+    "--pr",
+    is_flag=True,
+    help="Push the branch (default fixup/auto) and open or update a GitHub pull request; token from GITHUB_TOKEN or GH_TOKEN.",
+)
 @click.option("--remote", metavar="NAME", help="With --pr: the remote to push to (default origin).")
-@click.option("--force", is_flag=True, help="With --pr: open a new pull request even though one for the branch was closed unmerged.")
-@click.option("--label", "labels", multiple=True, metavar="LABEL", help="With --pr: label the pull request (repeatable; default fixup).")
-@click.option("--api-url", metavar="URL", help="With --pr: the GitHub REST API root (GitHub Enterprise: https://HOST/api/v3).")
-@click.option("--verify", "verify_command", metavar="CMD", help="Run CMD (or 'imports': the doctor's import check) on a scratch copy without and with the fixes; a fix that makes it fail where it passed is found by bisection and dropped.")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", help="Output format.")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), help="Read [tool.fixup] from this file instead of PATH/pyproject.toml.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="With --pr: open a new pull request even though one for the branch was closed unmerged.",
+)
+@click.option(
+    "--label",
+    "labels",
+    multiple=True,
+    metavar="LABEL",
+    help="With --pr: label the pull request (repeatable; default fixup).",
+)
+@click.option(
+    "--api-url",
+    metavar="URL",
+    help="With --pr: the GitHub REST API root (GitHub Enterprise: https://HOST/api/v3).",
+)
+@click.option(
+    "--verify",
+    "verify_command",
+    metavar="CMD",
+    help="Run CMD (or 'imports': the doctor's import check) on a scratch copy without and with the fixes; a fix that makes it fail where it passed is found by bisection and dropped.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    help="Output format.",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Read [tool.fixup] from this file instead of PATH/pyproject.toml.",
+)
 @click.option("--no-cache", is_flag=True, help="Do not read or write the result cache.")
-@click.option("--color/--no-color", default=None, help="Colour the diffs (default: when stdout is a terminal).")
+@click.option(
+    "--color/--no-color",
+    default=None,
+    help="Colour the diffs (default: when stdout is a terminal).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors on stderr.")
-@click.option("-v", "--verbose", is_flag=True, help="Explain more: import roots, informational notes, tracebacks.")
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Explain more: import roots, informational notes, tracebacks.",
+)
 def fix_command(
     path: Path,
     dry_run: bool,
@@ -124,8 +186,21 @@ def fix_command(
     err = Console(stderr=True, highlight=False, soft_wrap=True, no_color=color is False)
     try:
         code = _fix(
-            path, dry_run, check, select, ignore, exclude, unsafe_fixes, allow_dirty,
-            output_format, config_file, no_cache, color, quiet, verbose, err,
+            path,
+            dry_run,
+            check,
+            select,
+            ignore,
+            exclude,
+            unsafe_fixes,
+            allow_dirty,
+            output_format,
+            config_file,
+            no_cache,
+            color,
+            quiet,
+            verbose,
+            err,
             branch_flags=BranchFlags(
                 branch, base, update, author, signoff, pr, remote, force, tuple(labels), api_url
             ),
@@ -176,13 +251,22 @@ def _fix(
     branch_run = None
     if branch_options is not None:
         if dry_run or check:
-            raise ConfigError("--branch and --pr write commits; they do not go with --dry-run or --check")
+            raise ConfigError(
+                "--branch and --pr write commits; they do not go with --dry-run or --check"
+            )
         branch_run = prepare_branch(path, branch_options, config)
-    project = Project.load(path, config) if branch_run is None else load_base(branch_run, path, config)
+    project = (
+        Project.load(path, config) if branch_run is None else load_base(branch_run, path, config)
+    )
     if verbose:
         for root in project.roots.paths:
-            err.print(f"import root {root or '.'}/: {project.roots.sources.get(root, '')}", markup=False)
-        err.print(f"{len(project.files)} Python files, fixers: {', '.join(f.name for f in fixers)}", markup=False)
+            err.print(
+                f"import root {root or '.'}/: {project.roots.sources.get(root, '')}", markup=False
+            )
+        err.print(
+            f"{len(project.files)} Python files, fixers: {', '.join(f.name for f in fixers)}",
+            markup=False,
+        )
 
     report = _run_with_progress(project, fixers, config, not no_cache, err, quiet)
     verification = _verify(report, verify_command, err, quiet) if verify_command else None
@@ -191,7 +275,7 @@ def _fix(
 
     out = sys.stdout
     if output_format == "json":
-        print_json(report, out)
+        print_json(report, out, {"verification": verification.to_json()} if verification else None)
     elif dry_run:
         print_text(report, out, color=color if color is not None else out.isatty())
     _print_diagnostics(report.diagnostics, err, quiet, verbose)
@@ -203,7 +287,11 @@ def _fix(
                 err.print(
                     f"{len(report.fixes)} fix{'es' * (len(report.fixes) != 1)} pending in "
                     f"{len(files)} file{'s' * (len(files) != 1)}"
-                    + ("" if dry_run or output_format == "json" else "; preview them with --dry-run")
+                    + (
+                        ""
+                        if dry_run or output_format == "json"
+                        else "; preview them with --dry-run"
+                    )
                     + "; run fixup without --dry-run/--check to apply.",
                     markup=False,
                 )
@@ -215,6 +303,8 @@ def _fix(
     if branch_run is not None:
         if not quiet:
             _print_skipped(report, err)
+        if verification is not None:
+            branch_run = dataclasses.replace(branch_run, verification=verification.markdown())
         return finish_branch(branch_run, report, err, quiet=quiet)
     written = write_tree(report, allow_dirty=allow_dirty)
     if not quiet:
@@ -222,28 +312,46 @@ def _fix(
             err.print(f"fixed [{fix.fixer}] {fix.title}", markup=False)
         err.print(
             f"Applied {len(report.fixes)} fix{'es' * (len(report.fixes) != 1)} to {len(written)} file{'s' * (len(written) != 1)}."
-            if report.fixes else "Nothing to fix.",
+            if report.fixes
+            else "Nothing to fix.",
             markup=False,
         )
         _print_skipped(report, err)
     return EXIT_OK
 
 
-def _run_with_progress(project: Project, fixers: list[Fixer], config: Config, use_cache: bool, err: Console, quiet: bool) -> Report:
+def _run_with_progress(
+    project: Project,
+    fixers: list[Fixer],
+    config: Config,
+    use_cache: bool,
+    err: Console,
+    quiet: bool,
+) -> Report:
     if quiet or not err.is_terminal:
         return run(project, fixers, config, use_cache=use_cache)
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"), console=err, transient=True) as progress:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        console=err,
+        transient=True,
+    ) as progress:
         task = progress.add_task("fixers", total=len(fixers))
 
         def on_fixer(fixer: Fixer) -> None:
-            progress.update(task, description=f"running {fixer.name}", completed=fixers.index(fixer))
+            progress.update(
+                task, description=f"running {fixer.name}", completed=fixers.index(fixer)
+            )
 
         report = run(project, fixers, config, use_cache=use_cache, on_fixer=on_fixer)
         progress.update(task, completed=len(fixers))
     return report
 
 
-def _print_diagnostics(diagnostics: list[Diagnostic], err: Console, quiet: bool, verbose: bool) -> None:
+def _print_diagnostics(
+    diagnostics: list[Diagnostic], err: Console, quiet: bool, verbose: bool
+) -> None:
     for diagnostic in diagnostics:
         if diagnostic.severity == "info" and not verbose:
             continue
@@ -263,10 +371,14 @@ def _verify(report: Report, command: str, err: Console, quiet: bool) -> Verifica
     if not report.fixes:
         return None
     check = make_check(command)
-    result = verify(report, check, on_step=None if quiet else lambda m: err.print(m, style="dim", markup=False))
+    result = verify(
+        report, check, on_step=None if quiet else lambda m: err.print(m, style="dim", markup=False)
+    )
     for line in result.lines(include_dropped=False):
         if not quiet or not result.passed:
-            err.print(line, style="yellow" if result.dropped or not result.passed else "", markup=False)
+            err.print(
+                line, style="yellow" if result.dropped or not result.passed else "", markup=False
+            )
     return result
 
 
@@ -288,7 +400,11 @@ def explain_command(name: str) -> None:
         raise click.UsageError(str(exc)) from None
     text = f"# {fixer.name}\n\n{fixer.doc.strip()}\n"
     if fixer.options:
-        text += "\n## Options\n\n" + "\n".join(_option_line(fixer, n, o) for n, o in fixer.options.items()) + "\n"
+        text += (
+            "\n## Options\n\n"
+            + "\n".join(_option_line(fixer, n, o) for n, o in fixer.options.items())
+            + "\n"
+        )
     if sys.stdout.isatty():
         from rich.markdown import Markdown  # only here: it is slow to import
 
@@ -313,17 +429,60 @@ Exit codes:
 
 @main.command("doctor", epilog=DOCTOR_EXIT_CODES_HELP)
 @click.argument("path", type=click.Path(file_okay=False, path_type=Path), default=".")
-@click.option("--python", "python", metavar="PATH", help="The project's interpreter (default: $VIRTUAL_ENV's python, else python3 on PATH).")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS", default=DEFAULT_TIMEOUT, show_default=True, help="Seconds each module may take to import.")
-@click.option("--entry", "entries", multiple=True, metavar="FILE|MODULE", help="An app entry point to check (default: main.py, dev_server.py, alembic env.py's imports; repeatable).")
-@click.option("--select", multiple=True, metavar="NAME", help="Apply only these fixers for the 'after' column (repeatable).")
-@click.option("--ignore", multiple=True, metavar="NAME", help="Do not apply these fixers (repeatable).")
-@click.option("--exclude", multiple=True, metavar="GLOB", help="Neither import nor fix matching files (repeatable).")
+@click.option(
+    "--python",
+    "python",
+    metavar="PATH",
+    help="The project's interpreter (default: $VIRTUAL_ENV's python, else python3 on PATH).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="SECONDS",
+    default=DEFAULT_TIMEOUT,
+    show_default=True,
+    help="Seconds each module may take to import.",
+)
+@click.option(
+    "--entry",
+    "entries",
+    multiple=True,
+    metavar="FILE|MODULE",
+    help="An app entry point to check (default: main.py, dev_server.py, alembic env.py's imports; repeatable).",
+)
+@click.option(
+    "--select",
+    multiple=True,
+    metavar="NAME",
+    help="Apply only these fixers for the 'after' column (repeatable).",
+)
+@click.option(
+    "--ignore", multiple=True, metavar="NAME", help="Do not apply these fixers (repeatable)."
+)
+@click.option(
+    "--exclude",
+    multiple=True,
+    metavar="GLOB",
+    help="Neither import nor fix matching files (repeatable).",
+)
 @click.option("--unsafe-fixes", is_flag=True, default=None, help="Also apply fixes marked unsafe.")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), help="Read [tool.fixup] from this file instead of PATH/pyproject.toml.")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Read [tool.fixup] from this file instead of PATH/pyproject.toml.",
+)
 @click.option("--no-cache", is_flag=True, help="Do not read or write the result cache.")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", help="Output format.")
-@click.option("-v", "--verbose", is_flag=True, help="List every module, with tracebacks and output.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    help="Output format.",
+)
+@click.option(
+    "-v", "--verbose", is_flag=True, help="List every module, with tracebacks and output."
+)
 def doctor_command(
     path: Path,
     python: str | None,
@@ -347,9 +506,19 @@ def doctor_command(
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
         code = run_doctor(
-            path, python=python, timeout=timeout, entries=entries, select=select, ignore=ignore,
-            exclude=exclude, unsafe_fixes=unsafe_fixes, config_file=config_file, use_cache=not no_cache,
-            output_format=output_format, verbose=verbose, out=sys.stdout,
+            path,
+            python=python,
+            timeout=timeout,
+            entries=entries,
+            select=select,
+            ignore=ignore,
+            exclude=exclude,
+            unsafe_fixes=unsafe_fixes,
+            config_file=config_file,
+            use_cache=not no_cache,
+            output_format=output_format,
+            verbose=verbose,
+            out=sys.stdout,
             say=lambda message: err.print(message, style="dim", markup=False),
         )
     except ConfigError as exc:
@@ -357,6 +526,8 @@ def doctor_command(
         code = EXIT_USAGE
     except Exception as exc:
         err.print(f"fixup doctor: internal error: {type(exc).__name__}: {exc}", markup=False)
-        err.print(traceback.format_exc() if verbose else "(run with -v for the traceback)", markup=False)
+        err.print(
+            traceback.format_exc() if verbose else "(run with -v for the traceback)", markup=False
+        )
         code = EXIT_INTERNAL
     sys.exit(code)

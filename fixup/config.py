@@ -31,7 +31,16 @@ class ConfigError(Exception):
     """Invalid configuration or usage; the CLI exits with status 2."""
 
 
-_TOP_LEVEL_KEYS = {"select", "ignore", "exclude", "roots", "unsafe-fixes", "branch", "labels", "api-url"}
+_TOP_LEVEL_KEYS = {
+    "select",
+    "ignore",
+    "exclude",
+    "roots",
+    "unsafe-fixes",
+    "branch",
+    "labels",
+    "api-url",
+}
 
 
 @dataclass(frozen=True)

@@ -58,7 +58,12 @@ class GitRepo:
     def list_files(self) -> list[str]:
         """Files under the project that git tracks, plus untracked ones it does not ignore."""
         out = self.run(
-            "ls-files", "--cached", "--others", "--exclude-standard", "-z", "--",
+            "ls-files",
+            "--cached",
+            "--others",
+            "--exclude-standard",
+            "-z",
+            "--",
             self.prefix or ".",
         )
         paths = []
@@ -74,7 +79,11 @@ class GitRepo:
         if not project_paths:
             return []
         out = self.run(
-            "status", "--porcelain=v1", "-z", "--untracked-files=all", "--",
+            "status",
+            "--porcelain=v1",
+            "-z",
+            "--untracked-files=all",
+            "--",
             *[self.to_toplevel_path(p) for p in project_paths],
         )
         dirty = []

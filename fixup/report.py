@@ -17,7 +17,8 @@ JSON schema (``--format json``), version 1::
       }],
       "diagnostics": [{"severity": "error", "path": "x.py", "line": 3,
                        "fixer": "relative-imports", "message": "..."}],
-      "summary": {"fixes": 1, "files": 1, "skipped": 0, "errors": 0}
+      "summary": {"fixes": 1, "files": 1, "skipped": 0, "errors": 0},
+      "verification": {...}  # only with --verify: fixup.verify.Verification.to_json()
     }
 """
 
@@ -25,7 +26,7 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict
 from typing import Any, TextIO
 
@@ -146,7 +147,8 @@ def _diff_style(line: str) -> str:
     return ""
 
 
-def to_json(report: Report) -> dict[str, Any]:
+def to_json(report: Report, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The documented JSON form; ``extra`` adds top-level keys (``verification``)."""
     fixes = []
     for fix, reason, diff in iter_blocks(report):
         fixes.append(
@@ -188,9 +190,10 @@ def to_json(report: Report) -> dict[str, Any]:
             "skipped": len(report.skipped),
             "errors": sum(d.severity == "error" for d in report.diagnostics),
         },
+        **(extra or {}),
     }
 
 
-def print_json(report: Report, out: TextIO) -> None:
-    json.dump(to_json(report), out, indent=2)
+def print_json(report: Report, out: TextIO, extra: Mapping[str, Any] | None = None) -> None:
+    json.dump(to_json(report, extra), out, indent=2)
     out.write("\n")

@@ -596,3 +596,13 @@ def test_a_rerun_elsewhere_keeps_the_pushed_commits(hub: Setup, tmp_path: Path) 
     assert "nothing pushed" in stderr
     assert hub.remote_sha() == pushed
     assert sh(hub.root, "rev-parse", "fixup/auto").strip() == pushed
+
+
+def test_the_verification_result_goes_into_the_pull_request(hub: Setup) -> None:
+    code, _, stderr = hub.bot("--verify", "imports")
+
+    assert code == 0, stderr
+    [pull] = hub.fake.pulls
+    assert pull.body is not None
+    assert "### Verification: import check (`fixup doctor`) passed" in pull.body
+    assert pull.body.index("### Verification") < pull.body.index("## Reproduce locally")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shlex
 import sys
 from pathlib import Path
@@ -206,3 +207,16 @@ def test_cli_verify_command_with_dry_run_writes_nothing(tmp_path: Path) -> None:
     )
     assert "+from services.database_services import get_session" in stdout
     assert tree(project) == before
+
+
+def test_cli_json_output_carries_the_verification(tmp_path: Path) -> None:
+    project = make_repo(tmp_path / "wit", SEED_001)
+
+    code, stdout, stderr = run_cli(
+        "--dry-run", "--format", "json", "--verify", "exit 3", "--no-cache", str(project)
+    )
+
+    assert code == 0, stderr
+    data = json.loads(stdout)
+    assert data["verification"]["command"] == "exit 3"
+    assert data["summary"]["fixes"] == 3
