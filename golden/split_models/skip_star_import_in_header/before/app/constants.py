@@ -1,0 +1,2 @@
+MAX_NAME = 100
+DEFAULT_ROLE = "member"
