@@ -65,7 +65,7 @@ from fixup.git import (
 )
 from fixup.pipeline import Report
 from fixup.project import Project
-from fixup.report import fix_diff
+from fixup.report import fix_diff, folded_diff
 from fixup.sinks import RefusedError
 from fixup.textio import TextFormat, encode
 
@@ -690,9 +690,12 @@ def pull_request_text(report: Report, run: BranchRun, result: BranchResult) -> t
         for provenance in fix.provenance:
             section += [f"Provenance: {_provenance(provenance)}", ""]
         sections.append("\n".join(section))
-        diff = fix_diff(fix, report.before)
+        # A fix that moves code (split-models) reads best, and fits GitHub's limit, folded.
+        folded = folded_diff(fix, report.before)
+        diff = folded if folded is not None else fix_diff(fix, report.before)
         fence = "```" + "`" * max((len(m) for m in re.findall(r"`{3,}", diff)), default=0)
-        summary = f"Diff: {', '.join(_file_label(fix, p) for p in fix.paths)}"
+        moved = " (code moved verbatim is folded)" if folded is not None else ""
+        summary = f"Diff{moved}: {', '.join(_file_label(fix, p) for p in fix.paths)}"
         diffs.append(
             f"<details><summary>{_html(summary)}</summary>\n\n{fence}diff\n{diff}{fence}\n\n</details>\n"
         )

@@ -71,6 +71,11 @@ def main() -> None:
 @click.argument("path", type=click.Path(file_okay=False, path_type=Path), default=".")
 @click.option("--dry-run", is_flag=True, help="Print the fixes as diffs; write nothing.")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 when fixes are pending.")
+@click.option(
+    "--fold-moves",
+    is_flag=True,
+    help="With --dry-run: show code a fix moves verbatim between files as one line per run (for review; not a patch).",
+)
 @click.option("--select", multiple=True, metavar="NAME", help="Run only these fixers (repeatable).")
 @click.option(
     "--ignore", multiple=True, metavar="NAME", help="Do not run these fixers (repeatable)."
@@ -156,6 +161,7 @@ def fix_command(
     path: Path,
     dry_run: bool,
     check: bool,
+    fold_moves: bool,
     select: Sequence[str],
     ignore: Sequence[str],
     exclude: Sequence[str],
@@ -205,6 +211,7 @@ def fix_command(
                 branch, base, update, author, signoff, pr, remote, force, tuple(labels), api_url
             ),
             verify_command=verify_command,
+            fold_moves=fold_moves,
         )
     except ConfigError as exc:
         err.print(f"fixup: error: {exc}", markup=False)
@@ -240,6 +247,7 @@ def _fix(
     err: Console,
     branch_flags: BranchFlags | None = None,
     verify_command: str | None = None,
+    fold_moves: bool = False,
 ) -> int:
     if not path.is_dir():
         raise ConfigError(f"{path}: no such folder")
@@ -277,7 +285,9 @@ def _fix(
     if output_format == "json":
         print_json(report, out, {"verification": verification.to_json()} if verification else None)
     elif dry_run:
-        print_text(report, out, color=color if color is not None else out.isatty())
+        print_text(
+            report, out, color=color if color is not None else out.isatty(), fold_moves=fold_moves
+        )
     _print_diagnostics(report.diagnostics, err, quiet, verbose)
 
     files = changed_files(report.fixes)

@@ -27,7 +27,7 @@ from __future__ import annotations
 import difflib
 import json
 from collections.abc import Iterator, Mapping
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from typing import Any, TextIO
 
 from rich.console import Console
@@ -112,13 +112,20 @@ def iter_blocks(report: Report) -> Iterator[tuple[Fix, str | None, str]]:
         yield fix, reason, fix_diff(fix, report.before)
 
 
-def print_text(report: Report, out: TextIO, *, color: bool) -> None:
-    """One block per fix: a ``#``-commented header, then its diff (``git apply`` skips the header)."""
+def print_text(report: Report, out: TextIO, *, color: bool, fold_moves: bool = False) -> None:
+    """One block per fix: a ``#``-commented header, then its diff (``git apply`` skips the header).
+
+    With ``fold_moves``, a fix that moves code shows the folded view instead (not a patch).
+    """
     console = (
         Console(file=out, no_color=not color, highlight=False, soft_wrap=True) if color else None
     )
     for fix, reason, diff in iter_blocks(report):
         header = fix_header(fix, reason)
+        folded = folded_diff(fix, report.before) if fold_moves else None
+        if folded is not None:
+            header.append("#   (verbatim moves folded: a view for review, not a patch)")
+            diff = folded
         if console is None:
             out.write("\n".join(header) + "\n" + diff)
             continue
@@ -197,3 +204,110 @@ def to_json(report: Report, extra: Mapping[str, Any] | None = None) -> dict[str,
 def print_json(report: Report, out: TextIO, extra: Mapping[str, Any] | None = None) -> None:
     json.dump(to_json(report, extra), out, indent=2)
     out.write("\n")
+
+
+# -------------------------------------------------------------------- folded moves
+
+#: A run of at least this many identical lines removed in one place and added in another is
+#: shown as one line by the folded view.
+MIN_MOVED_LINES = 4
+
+
+@dataclass(frozen=True)
+class _Run:
+    path: str
+    #: 0-based index of the run's first line in the file's lines (before for removals).
+    start: int
+    lines: tuple[str, ...]
+
+
+def folded_diff(fix: Fix, project: Project) -> str | None:
+    """The fix's diff with verbatim moves folded, or None when it moves nothing.
+
+    Code a fix moves between files (``split-models``, ``duplicate-models``) shows up as long
+    runs of identical removed and added lines; the folded view prints each such run as one
+    line naming where it went or came from, so that only what is not a verbatim move (imports,
+    headers, re-exports) is read line by line. It is for review, not a patch.
+    """
+    removed: list[_Run] = []
+    added: list[_Run] = []
+    opcodes: dict[str, list[tuple[str, int, int, int, int]]] = {}
+    for change in fix.changes:
+        a = (change.before or "").splitlines()
+        b = (change.after or "").splitlines()
+        codes: list[tuple[str, int, int, int, int]] = list(
+            difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+        )
+        opcodes[change.path] = codes
+        for tag, i1, i2, j1, j2 in codes:
+            if tag in ("delete", "replace"):
+                removed.append(_Run(change.path, i1, tuple(a[i1:i2])))
+            if tag in ("insert", "replace"):
+                added.append(_Run(change.path, j1, tuple(b[j1:j2])))
+
+    index: dict[str, list[tuple[int, int]]] = {}
+    for r, run in enumerate(removed):
+        for offset, line in enumerate(run.lines):
+            if line.strip():
+                index.setdefault(line, []).append((r, offset))
+    # (path, side, first line) -> (count, other path, other first line); side "+" or "-".
+    folds: dict[tuple[str, str, int], tuple[int, str, int]] = {}
+    for run in added:
+        i = 0
+        while i < len(run.lines):
+            best = (0, 0, 0)
+            for r, offset in index.get(run.lines[i], ()):
+                source = removed[r].lines
+                n = 0
+                while (
+                    i + n < len(run.lines)
+                    and offset + n < len(source)
+                    and run.lines[i + n] == source[offset + n]
+                ):
+                    n += 1
+                best = max(best, (n, r, offset))
+            n, r, offset = best
+            if n >= MIN_MOVED_LINES:
+                src = removed[r]
+                folds[(run.path, "+", run.start + i)] = (n, src.path, src.start + offset)
+                folds[(src.path, "-", src.start + offset)] = (n, run.path, run.start + i)
+                i += n
+            else:
+                i += 1
+    if not folds:
+        return None
+
+    out: list[str] = []
+    for change in fix.changes:
+        a = (change.before or "").splitlines()
+        b = (change.after or "").splitlines()
+        out.append(f"--- {'a/' + change.path if change.before is not None else '/dev/null'}")
+        out.append(f"+++ {'b/' + change.path if change.after is not None else '/dev/null'}")
+        for op, i1, i2, j1, j2 in opcodes[change.path]:
+            if op == "equal":
+                continue
+            out.append(f"@@ -{i1 + 1},{i2 - i1} +{j1 + 1},{j2 - j1} @@")
+            out.extend(_folded_lines("-", change.path, a, i1, i2, folds, "to"))
+            out.extend(_folded_lines("+", change.path, b, j1, j2, folds, "from"))
+    return "\n".join(out) + "\n"
+
+
+def _folded_lines(
+    sign: str,
+    path: str,
+    lines: list[str],
+    start: int,
+    end: int,
+    folds: dict[tuple[str, str, int], tuple[int, str, int]],
+    direction: str,
+) -> Iterator[str]:
+    i = start
+    while i < end:
+        fold = folds.get((path, sign, i))
+        if fold is None:
+            yield sign + lines[i]
+            i += 1
+            continue
+        count, other, other_start = fold
+        yield f"{sign}… {count} lines moved verbatim {direction} {other}:{other_start + 1}-{other_start + count}"
+        i += count

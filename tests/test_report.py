@@ -1,0 +1,83 @@
+"""Rendering: the folded view of fixes that move code between files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fixup.fix import FileChange, Fix
+from fixup.project import Project
+from fixup.report import fix_diff, folded_diff
+
+CLASS_A = "class Alpha:\n    one = 1\n    two = 2\n    three = 3\n"
+CLASS_B = "class Beta:\n    four = 4\n    five = 5\n    six = 6\n"
+MODELS = f"import os\n\n\n{CLASS_A}\n\n{CLASS_B}"
+
+
+def split_fix() -> Fix:
+    return Fix(
+        "split-models",
+        "Split models.py",
+        "why",
+        (
+            FileChange(
+                "models/__init__.py",
+                None,
+                "from models.a import Alpha\nfrom models.b import Beta\n",
+            ),
+            FileChange("models/a.py", None, f"import os\n\n\n{CLASS_A}"),
+            FileChange("models/b.py", None, f"from models.a import Alpha\n\n\n{CLASS_B}"),
+            FileChange("models.py", MODELS, None),
+        ),
+    )
+
+
+def test_moved_runs_are_folded_and_name_both_ends(tmp_path: Path) -> None:
+    project = Project.from_files(tmp_path, {"models.py": MODELS})
+    folded = folded_diff(split_fix(), project)
+    assert folded is not None
+    # a.py takes the header and Alpha as they were; b.py takes Beta under a new import.
+    assert "+… 7 lines moved verbatim from models.py:1-7" in folded
+    assert "+… 4 lines moved verbatim from models.py:10-13" in folded
+    assert "-… 7 lines moved verbatim to models/a.py:1-7" in folded
+    assert "-… 4 lines moved verbatim to models/b.py:4-7" in folded
+    # What is not a verbatim move is shown line by line.
+    assert "+from models.a import Alpha\n+\n+\n+… 4 lines" in folded
+    assert "+from models.b import Beta" in folded
+    assert "class " not in folded
+    assert len(folded.splitlines()) < len(fix_diff(split_fix(), project).splitlines())
+
+
+def test_a_fix_that_moves_nothing_has_no_folded_view(tmp_path: Path) -> None:
+    project = Project.from_files(tmp_path, {"a.py": "from .b import c\n"})
+    fix = Fix(
+        "relative-imports",
+        "t",
+        "t",
+        (FileChange("a.py", "from .b import c\n", "from b import c\n"),),
+    )
+    assert folded_diff(fix, project) is None
+
+
+def test_cli_fold_moves_shows_the_folded_view(repo: Path) -> None:
+    from tests.golden import git, run_cli
+
+    body = "".join(
+        f"class {prefix}{kind}(BaseModel):\n    id: int\n    name: str\n    note: str = ''\n\n\n"
+        for prefix in ("User", "Team", "Order")
+        for kind in ("Create", "Update", "Response")
+    )
+    (repo / "models.py").write_text(f"from pydantic import BaseModel\n\n\n{body}")
+    (repo / "main.py").write_text("from models import UserCreate\n")
+    (repo / "pyproject.toml").write_text(
+        "[tool.fixup.split-models]\nmax-lines = 20\nmin-classes = 2\n"
+    )
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "models")
+
+    code, full, _ = run_cli("--dry-run", "--select", "split-models", str(repo))
+    assert code == 0 and "+class UserCreate(BaseModel):" in full
+    code, folded, _ = run_cli("--dry-run", "--fold-moves", "--select", "split-models", str(repo))
+    assert code == 0
+    assert "lines moved verbatim from models.py" in folded
+    assert "+class UserCreate(BaseModel):" not in folded
+    assert "(verbatim moves folded: a view for review, not a patch)" in folded
