@@ -12,8 +12,9 @@ with ``Field``/``Relationship``, and Pydantic ``BaseModel`` subclasses with anno
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal, TypeVar
 
 import libcst as cst
@@ -49,13 +50,17 @@ class Member:
 
     name: str
     kind: MemberKind
-    #: The statement, normalised (``ast.dump``): comments and layout do not count.
-    fingerprint: str
     statement: cst.BaseStatement = field(repr=False)
     #: For a relationship: the target class as written (string or name), and ``back_populates``.
     target: str | None = None
     back_populates: str | None = None
     line: int | None = None
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """The statement, normalised (``ast.dump``): comments and layout do not count.
+        Computed on demand: it costs a codegen and a parse, and most members are never compared."""
+        return fingerprint(self.statement)
 
 
 @dataclass(frozen=True, eq=False)
@@ -81,8 +86,12 @@ class Definition:
 
     name: str
     statement: cst.BaseStatement = field(repr=False)
-    fingerprint: str
     line: int | None = None
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """See ``Member.fingerprint``."""
+        return fingerprint(self.statement)
 
 
 @dataclass(eq=False)
@@ -125,15 +134,27 @@ def dotted_name(node: cst.BaseExpression) -> str | None:
     return None
 
 
-def read_models(module: cst.Module) -> ModuleModels:
-    """The top-level imports, definitions and model classes of ``module``."""
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    positions = wrapper.resolve(PositionProvider)
-    result = ModuleModels()
+def read_models(module: cst.Module, text: str | None = None) -> ModuleModels:
+    """The top-level imports, definitions and model classes of ``module``.
 
-    def line_of(node: cst.CSTNode) -> int | None:
-        position = positions.get(node)
-        return position.start.line if position else None
+    Pass the module's ``text`` when you have it: line numbers then come from ``ast`` (C-fast)
+    instead of libcst's position metadata, which regenerates the whole module.
+    """
+    lines = _statement_lines(module, text) if text is not None else None
+    if lines is None:
+        positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+
+        def line_of(node: cst.CSTNode) -> int | None:
+            position = positions.get(node)
+            return position.start.line if position else None
+
+    else:
+        known_lines = lines
+
+        def line_of(node: cst.CSTNode) -> int | None:
+            return known_lines.get(id(node))
+
+    result = ModuleModels()
 
     for statement in module.body:
         if isinstance(statement, cst.SimpleStatementLine):
@@ -142,17 +163,45 @@ def read_models(module: cst.Module) -> ModuleModels:
                     for local, imported in _imported_names(small, statement):
                         result.imports[local] = imported
                 for name in _assigned_names(small):
-                    result.definitions[name] = Definition(
-                        name, statement, fingerprint(statement), line_of(statement)
-                    )
+                    result.definitions[name] = Definition(name, statement, line_of(statement))
         elif isinstance(statement, (cst.ClassDef, cst.FunctionDef)):
             name = statement.name.value
-            result.definitions[name] = Definition(
-                name, statement, fingerprint(statement), line_of(statement)
-            )
+            result.definitions[name] = Definition(name, statement, line_of(statement))
             if isinstance(statement, cst.ClassDef):
                 result.classes[name] = _read_class(statement, result.classes, line_of)
     return result
+
+
+def _statement_lines(module: cst.Module, text: str) -> dict[int, int] | None:
+    """id(statement) -> first line, for top-level and class-body statements (None: cannot tell)."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return None
+    lines: dict[int, int] = {}
+
+    def pair(body: Sequence[cst.BaseStatement], nodes: list[ast.stmt]) -> bool:
+        i = 0
+        for statement in body:
+            if i >= len(nodes):
+                return False
+            node = nodes[i]
+            decorators = getattr(node, "decorator_list", [])
+            lines[id(statement)] = min([node.lineno, *(d.lineno for d in decorators)])
+            if isinstance(statement, cst.SimpleStatementLine):
+                i += len(statement.body)  # "a = 1; b = 2" is one libcst line, two ast statements
+                continue
+            if (
+                isinstance(statement, cst.ClassDef)
+                and isinstance(node, ast.ClassDef)
+                and isinstance(statement.body, cst.IndentedBlock)
+                and not pair(statement.body.body, node.body)
+            ):
+                return False
+            i += 1
+        return i == len(nodes)
+
+    return lines if pair(module.body, tree.body) else None
 
 
 def _imported_names(
@@ -201,7 +250,6 @@ def _read_class(node: cst.ClassDef, known: dict[str, ModelClass], line_of: _Line
             members[statement.name.value] = Member(
                 statement.name.value,
                 "method",
-                fingerprint(statement),
                 statement,
                 line=line_of(statement),
             )
@@ -256,7 +304,7 @@ def _read_member(
         kind = (
             "column" if annotation.startswith(("Mapped[", "orm.Mapped[", "so.Mapped[")) else "field"
         )
-    return Member(name, kind, fingerprint(statement), statement, target, back_populates, line)
+    return Member(name, kind, statement, target, back_populates, line)
 
 
 def _relationship_target(call: cst.Call) -> tuple[str | None, str | None]:

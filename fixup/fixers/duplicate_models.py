@@ -121,7 +121,7 @@ class _Models:
     def get(self, path: str) -> ModuleModels | None:
         if path not in self._cache:
             try:
-                self._cache[path] = read_models(self.project.parse(path))
+                self._cache[path] = read_models(self.project.parse(path), self.project.files[path])
             except cst.ParserSyntaxError as exc:
                 self.diagnostics.append(
                     Diagnostic(
