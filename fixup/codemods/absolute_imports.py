@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from fixup.codemods.nodes import code
+
 
 @dataclass(frozen=True)
 class Target:
@@ -130,7 +132,3 @@ def parse_statements(sources: Sequence[str]) -> list[cst.ImportFrom] | None:
             return None
         nodes.append(node)
     return nodes
-
-
-def code(node: cst.CSTNode) -> str:
-    return cst.Module([]).code_for_node(node)

@@ -35,7 +35,7 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
-from fixup.codemods.sqlalchemy_models import dotted_name
+from fixup.codemods.nodes import dotted_name
 
 #: Methods that keep a ``query(Model)`` / ``select(Model)`` a query of the same model.
 _CHAIN_METHODS = frozenset(

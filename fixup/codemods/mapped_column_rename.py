@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fixup.codemods.sqlalchemy_models import dotted_name
+from fixup.codemods.nodes import dotted_name
 
 #: Calls that build a column and take its name as the first positional argument.
 COLUMN_FACTORIES = frozenset({"Column", "mapped_column"})

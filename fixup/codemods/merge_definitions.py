@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from fixup.codemods.nodes import code
 from fixup.codemods.sqlalchemy_models import ModuleModels
 
 _BUILTINS = frozenset(dir(builtins))
@@ -166,7 +167,7 @@ def _same_module_import(
             isinstance(node, cst.ImportFrom)
             and not isinstance(node.names, cst.ImportStar)
             and _written(node) == _written(wanted)
-            and "#" not in cst.Module([]).code_for_node(node)
+            and "#" not in code(node)
         ):
             return index
     return None

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.metadata import MetadataWrapper, ScopeProvider
 
+from fixup.codemods.nodes import dotted_name
+
 _BUILTINS = frozenset(dir(builtins)) | {
     "__name__",
     "__file__",
@@ -47,18 +49,9 @@ class ImporterUses:
         return self.imported | self.attributes | self.free
 
 
-def _dotted(node: cst.BaseExpression | None) -> str | None:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        head = _dotted(node.value)
-        return f"{head}.{node.attr.value}" if head else None
-    return None
-
-
 def resolve_from(node: cst.ImportFrom, package: str | None) -> str | None:
     """The absolute module a ``from`` import names; ``package`` is the file's ``__package__``."""
-    module = _dotted(node.module) or ""
+    module = dotted_name(node.module) or ""
     level = len(node.relative)
     if not level:
         return module or None
@@ -85,15 +78,15 @@ def importer_uses(tree: cst.Module, module: str, package: str | None) -> Importe
                 if isinstance(node.names, cst.ImportStar):
                     uses.star = True
                 else:
-                    uses.imported.update(_dotted(a.name) or "" for a in node.names)
+                    uses.imported.update(dotted_name(a.name) or "" for a in node.names)
             elif parent and source == parent and not isinstance(node.names, cst.ImportStar):
                 for alias in node.names:
-                    if _dotted(alias.name) == leaf:
+                    if dotted_name(alias.name) == leaf:
                         found = True
                         bindings.add(_as_name(alias) or leaf)
         elif isinstance(node, cst.Import):
             for alias in node.names:
-                name = _dotted(alias.name)
+                name = dotted_name(alias.name)
                 if name == module:
                     found = True
                     bindings.add(_as_name(alias) or module)
@@ -105,7 +98,7 @@ def importer_uses(tree: cst.Module, module: str, package: str | None) -> Importe
     if bindings:
         for node in _walk(tree):
             if isinstance(node, cst.Attribute):
-                head = _dotted(node.value)
+                head = dotted_name(node.value)
                 if head in bindings:
                     uses.attributes.add(node.attr.value)
     if uses.star:
@@ -171,7 +164,7 @@ class _Redirect(cst.CSTTransformer):
         assert isinstance(node, cst.ImportFrom) and not isinstance(node.names, cst.ImportStar)
         groups: dict[str, list[cst.ImportAlias]] = {}
         for alias in node.names:
-            home = self.homes.get(_dotted(alias.name) or "")
+            home = self.homes.get(dotted_name(alias.name) or "")
             groups.setdefault(home or self.module, []).append(alias)
         if set(groups) == {self.module}:
             return updated_node

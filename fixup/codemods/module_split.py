@@ -27,6 +27,7 @@ from typing import Literal
 import libcst as cst
 
 from fixup.codemods.absolute_imports import Target, absolutize
+from fixup.codemods.nodes import code
 from fixup.codemods.reference_graph import ReferenceGraph, TopLevel, UseKind
 
 ImportKind = Literal["runtime", "typing", "none"]
@@ -239,10 +240,6 @@ def _join(lines: list[str]) -> str:
     return text.rstrip("\n") + "\n" if text.strip() else ""
 
 
-def _code(node: cst.CSTNode) -> str:
-    return cst.Module(body=[]).code_for_node(node)
-
-
 def _strip_blank_start(lines: Sequence[cst.EmptyLine]) -> list[cst.EmptyLine]:
     kept = list(lines)
     while kept and kept[0].comment is None:
@@ -282,7 +279,7 @@ def _bound_name(alias: cst.ImportAlias) -> str:
         target = alias.asname.name
         assert isinstance(target, cst.Name)
         return target.value
-    return _code(alias.name).split(".")[0]
+    return code(alias.name).split(".")[0]
 
 
 def _typing_import(header: list[TopLevel], nodes: Mapping[int, cst.BaseStatement]) -> int | None:
@@ -461,7 +458,7 @@ def literal_all(graph: ReferenceGraph) -> list[str] | None:
         if statement.uses and set(statement.uses) != {"__all__"}:
             return None
         found = _literal_names(statement.node)
-        if not found and "[]" not in _code(statement.node):
+        if not found and "[]" not in code(statement.node):
             return None
         names.extend(found)
     return names

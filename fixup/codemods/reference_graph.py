@@ -25,6 +25,8 @@ from typing import Literal
 import libcst as cst
 from libcst.metadata import GlobalScope, MetadataWrapper, PositionProvider, ScopeProvider
 
+from fixup.codemods.nodes import dotted_name, walk
+
 UseKind = Literal["runtime", "annotation", "registry"]
 StatementKind = Literal["docstring", "future", "import", "all", "definition"]
 
@@ -146,7 +148,7 @@ def build_graph(module: cst.Module) -> ReferenceGraph:
 
     owner: dict[int, int] = {}
     for index, statement in enumerate(tree.body):
-        for node in _walk(statement):
+        for node in walk(statement):
             owner[id(node)] = index
 
     global_scope = next((s for s in scopes.values() if isinstance(s, GlobalScope)), None)
@@ -236,14 +238,6 @@ def _inherit_class_traits(statements: list[TopLevel]) -> Iterator[TopLevel]:
         yield statement
 
 
-def _walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(current.children)
-
-
 def _has_future_annotations(module: cst.Module) -> bool:
     for statement in module.body:
         if not isinstance(statement, cst.SimpleStatementLine):
@@ -251,7 +245,7 @@ def _has_future_annotations(module: cst.Module) -> bool:
         for small in statement.body:
             if (
                 isinstance(small, cst.ImportFrom)
-                and _dotted(small.module) == "__future__"
+                and dotted_name(small.module) == "__future__"
                 and not isinstance(small.names, cst.ImportStar)
                 and any(
                     isinstance(a.name, cst.Name) and a.name.value == "annotations"
@@ -272,7 +266,9 @@ def _kind(statement: cst.BaseStatement, index: int) -> StatementKind:
             and isinstance(smalls[0].value, (cst.SimpleString, cst.ConcatenatedString))
         ):
             return "docstring"
-        if all(isinstance(s, cst.ImportFrom) and _dotted(s.module) == "__future__" for s in smalls):
+        if all(
+            isinstance(s, cst.ImportFrom) and dotted_name(s.module) == "__future__" for s in smalls
+        ):
             return "future"
         if all(isinstance(s, (cst.Import, cst.ImportFrom)) for s in smalls):
             return "import"
@@ -299,7 +295,7 @@ def _only_imports(statement: cst.BaseStatement) -> bool:
     if not isinstance(statement, (cst.If, cst.Try)):
         return False
     imports = 0
-    for node in _walk(statement):
+    for node in walk(statement):
         if isinstance(node, (cst.ClassDef, cst.FunctionDef, cst.While, cst.For, cst.With)):
             return False
         if isinstance(node, cst.SimpleStatementLine):
@@ -314,20 +310,11 @@ def _only_imports(statement: cst.BaseStatement) -> bool:
 def _bases(statement: cst.BaseStatement) -> tuple[str, ...]:
     if not isinstance(statement, cst.ClassDef):
         return ()
-    return tuple(name for base in statement.bases if (name := _dotted(base.value)) is not None)
-
-
-def _dotted(node: cst.BaseExpression | None) -> str | None:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        head = _dotted(node.value)
-        return f"{head}.{node.attr.value}" if head else None
-    return None
+    return tuple(name for base in statement.bases if (name := dotted_name(base.value)) is not None)
 
 
 def _looks_mapped(node: cst.ClassDef) -> bool:
-    for child in _walk(node.body):
+    for child in walk(node.body):
         if isinstance(child, cst.Name) and child.value in ("__tablename__", "__table__"):
             return True
         if isinstance(child, cst.Call) and _callee(child) in _MAPPING_MARKERS:
@@ -336,14 +323,14 @@ def _looks_mapped(node: cst.ClassDef) -> bool:
 
 
 def _callee(call: cst.Call) -> str | None:
-    name = _dotted(call.func)
+    name = dotted_name(call.func)
     return name.rpartition(".")[2] if name else None
 
 
 def _registry_names(statement: cst.BaseStatement) -> set[str]:
     """Names inside the strings SQLAlchemy resolves through its registry (relationship targets)."""
     found: set[str] = set()
-    for node in _walk(statement):
+    for node in walk(statement):
         if not isinstance(node, cst.Call) or _callee(node) not in _RELATIONSHIP_CALLS:
             continue
         for position, arg in enumerate(node.args):
@@ -364,11 +351,11 @@ def _names_in_string(node: cst.BaseExpression) -> set[str]:
     except cst.ParserSyntaxError:
         return set()
     names = set()
-    for child in _walk(expression):
+    for child in walk(expression):
         if isinstance(child, cst.Name):
             names.add(child.value)
     # "Address.id": only the head names a class; attribute names are not references.
-    for child in _walk(expression):
+    for child in walk(expression):
         if isinstance(child, cst.Attribute):
             names.discard(child.attr.value)
     return names

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.metadata import MetadataWrapper, ParentNodeProvider, ScopeProvider
 
-from fixup.codemods.sqlalchemy_models import code, dotted_name
+from fixup.codemods.nodes import code, dotted_name
 
 
 class RewriteError(Exception):

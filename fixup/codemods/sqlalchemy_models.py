@@ -20,6 +20,8 @@ from typing import Literal, TypeVar
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from fixup.codemods.nodes import code, dotted_name
+
 _LineOf = Callable[[cst.CSTNode], "int | None"]
 ModelKind = Literal["sqlalchemy", "sqlmodel", "pydantic", "plain"]
 MemberKind = Literal["column", "relationship", "field", "method", "other"]
@@ -110,10 +112,6 @@ class ModuleModels:
         return (c for c in self.classes.values() if c.kind != "plain")
 
 
-def code(node: cst.CSTNode) -> str:
-    return cst.Module([]).code_for_node(node)
-
-
 def fingerprint(node: cst.CSTNode) -> str:
     """The statement's meaning without comments or layout."""
     source = code(node).strip()
@@ -123,15 +121,6 @@ def fingerprint(node: cst.CSTNode) -> str:
         SyntaxError
     ):  # a decorated or indented fragment: fall back to its text, comments stripped
         return " ".join(line.split("#", 1)[0].strip() for line in source.splitlines())
-
-
-def dotted_name(node: cst.BaseExpression) -> str | None:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        inner = dotted_name(node.value)
-        return f"{inner}.{node.attr.value}" if inner else None
-    return None
 
 
 def read_models(module: cst.Module, text: str | None = None) -> ModuleModels:

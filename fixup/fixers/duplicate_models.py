@@ -73,6 +73,7 @@ from pathlib import PurePosixPath
 import libcst as cst
 
 from fixup.codemods.merge_definitions import MergePlan, merge, needed_imports
+from fixup.codemods.nodes import code
 from fixup.codemods.rewrite_imports import (
     ModuleMove,
     RewriteError,
@@ -83,7 +84,6 @@ from fixup.codemods.rewrite_imports import (
 from fixup.codemods.sqlalchemy_models import (
     ModelClass,
     ModuleModels,
-    code,
     drop_extend_existing,
     has_extend_existing,
     read_models,

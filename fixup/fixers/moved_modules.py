@@ -76,13 +76,14 @@ from pathlib import PurePosixPath
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from fixup.codemods.nodes import code, dotted_name, walk
 from fixup.codemods.rewrite_imports import (
     ModuleMove,
     RewriteError,
     absolute_module,
     rewrite_references,
 )
-from fixup.codemods.sqlalchemy_models import code, dotted_name, fingerprint
+from fixup.codemods.sqlalchemy_models import fingerprint
 from fixup.fix import Diagnostic, FileChange, Fix, Plan, Provenance
 from fixup.fixers import FixerContext
 from fixup.git import GitError, GitRepo, Rename, follow_renames, renames, stream_blobs
@@ -401,7 +402,7 @@ class _ImportFinder(cst.CSTVisitor):
         if self._attributes is None:
             assert self._module is not None
             self._attributes = set()
-            for node in _walk(self._module):
+            for node in walk(self._module):
                 if isinstance(node, cst.Attribute):
                     dotted = dotted_name(node)
                     if dotted:
@@ -421,14 +422,6 @@ def _exception_names(node: cst.BaseExpression) -> set[str]:
         return {n for e in node.elements for n in _exception_names(e.value)}
     dotted = dotted_name(node)
     return {dotted.rpartition(".")[2]} if dotted else set()
-
-
-def _walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(current.children)
 
 
 # ---------------------------------------------------------------- what modules define
@@ -934,7 +927,7 @@ def _imported_closure(project: Project, start: str) -> set[str]:
 
 
 def _imported_modules(project: Project, tree: cst.Module, package: str | None) -> Iterator[str]:
-    for node in _walk(tree):
+    for node in walk(tree):
         if isinstance(node, cst.Import):
             for alias in node.names:
                 yield code(alias.name)

@@ -57,10 +57,10 @@ from fixup.codemods.absolute_imports import (
     AbsoluteImportsTransformer,
     Target,
     absolutize,
-    code,
     dotted,
     parse_statements,
 )
+from fixup.codemods.nodes import code
 from fixup.fix import Diagnostic, FileChange, Fix, Plan, Provenance, Severity
 from fixup.fixers import FixerContext, Option
 from fixup.parallel import map_in_processes

@@ -115,8 +115,9 @@ from fixup.codemods.mapped_column_rename import (
     CannotRename,
     rename_mapped_member,
 )
+from fixup.codemods.nodes import dotted_name
 from fixup.codemods.rewrite_imports import absolute_module
-from fixup.codemods.sqlalchemy_models import ModelClass, ModuleModels, dotted_name, read_models
+from fixup.codemods.sqlalchemy_models import ModelClass, ModuleModels, read_models
 from fixup.config import ConfigError
 from fixup.fix import Diagnostic, FileChange, Fix, Plan, Provenance
 from fixup.fixers import FixerContext, Option
