@@ -94,6 +94,16 @@ class GitRepo:
                     dirty.append(rel)
         return sorted(set(dirty))
 
+    def ignores_project(self) -> bool:
+        """True when the project folder itself is ignored by the repository (a scratch folder)."""
+        if not self.prefix:
+            return False
+        try:
+            self.run("check-ignore", "--quiet", "--", self.prefix)
+        except GitError:
+            return False  # exit 1: not ignored
+        return True
+
     def has_commits(self) -> bool:
         try:
             self.run("rev-parse", "--verify", "--quiet", "HEAD")

@@ -66,6 +66,7 @@ SKIPPED_DIRS = frozenset(
 
 #: A script that starts an app: ``if __name__ == "__main__":`` or ``uvicorn.run(``.
 _ENTRY_SCRIPT = re.compile(r"^if\s+__name__\s*==\s*['\"]__main__['\"]|^\s*uvicorn\.run\(", re.M)
+_RELATIVE_IMPORT = re.compile(r"^[ \t]*from[ \t]*\.", re.M)
 _ABSOLUTE_IMPORT = re.compile(
     r"^(?:from[ \t]+([A-Za-z_]\w*)[\w.]*[ \t]+import|import[ \t]+([A-Za-z_]\w*))", re.M
 )
@@ -106,6 +107,15 @@ class Project:
         root = root.resolve()
         repo = find_repo(root)
         diagnostics: list[Diagnostic] = []
+        if repo is not None and repo.ignores_project():
+            diagnostics.append(
+                Diagnostic(
+                    f"the git repository at {repo.toplevel} ignores this folder: reading it as plain "
+                    "files (no history, no uncommitted-change checks)",
+                    severity="warning",
+                )
+            )
+            repo = None
         paths = _discover(root, repo, config.exclude, diagnostics)
         files: dict[str, str] = {}
         formats: dict[str, TextFormat] = {}
@@ -476,11 +486,16 @@ def _script_roots(files: Mapping[str, str], package_dirs: set[str]) -> Iterator[
     ``backend/dev_server.py`` doing ``from routers import projects`` runs with ``backend/`` as
     the import root, even when ``backend/__init__.py`` exists.
     """
+    stdlib = stdlib_names()
     for path, text in files.items():
         if PurePosixPath(path).name == "__init__.py" or not _ENTRY_SCRIPT.search(text):
             continue
+        # A module with relative imports cannot run as a script: it is run with -m (flask's
+        # cli.py has a __main__ guard), so its folder is no import root.
+        if _RELATIVE_IMPORT.search(text):
+            continue
         folder = _parent(path)
-        siblings = _top_level_names(files, folder)
+        siblings = _top_level_names(files, folder) - stdlib  # `import typing` is no sibling
         for match in _ABSOLUTE_IMPORT.finditer(text):
             name = match.group(1) or match.group(2)
             if name in siblings:

@@ -212,3 +212,13 @@ def test_internal_error_exits_123(broken: Path, monkeypatch: pytest.MonkeyPatch)
 def test_console_script_runs(broken: Path) -> None:
     result = subprocess.run(["fixup", "--check", str(broken)], capture_output=True, text=True)
     assert result.returncode == 1
+
+
+def test_a_folder_the_repository_ignores_is_read_from_disk(repo: Path) -> None:
+    (repo / ".gitignore").write_text("scratch/\n")
+    commit_all(repo)
+    write(repo / "scratch", BROKEN)
+    code, stdout, stderr = run_cli("--dry-run", str(repo / "scratch"))
+    assert code == 0
+    assert "ignores this folder: reading it as plain files" in stderr
+    assert "+from services.db import session" in stdout

@@ -80,7 +80,8 @@ def absolutize(node: cst.ImportFrom, target: Target) -> cst.ImportFrom | cst.Imp
     if not whitespace.value:  # "from.mod import x" needs a space once the dots are gone
         whitespace = cst.SimpleWhitespace(" ")
     before_import = node.whitespace_before_import
-    if not before_import.value:
+    if not before_import.value or (node.module is None and not before_import.value.strip(" \t")):
+        # "from .  import x" spaced the dots from the keyword; a module name needs one space.
         before_import = cst.SimpleWhitespace(" ")
     module = dotted_expression(target.module)
     return node.with_changes(
@@ -132,3 +133,26 @@ def parse_statements(sources: Sequence[str]) -> list[cst.ImportFrom] | None:
             return None
         nodes.append(node)
     return nodes
+
+
+def header(node: cst.ImportFrom) -> str:
+    """The statement's source up to the ``import`` keyword: ``from ..pkg.mod ``."""
+    parts = ["from", code(node.whitespace_after_from), *(code(dot) for dot in node.relative)]
+    if node.module is not None:
+        parts.append(code(node.module))
+    parts.append(code(node.whitespace_before_import))
+    return "".join(parts)
+
+
+def absolutized_source(node: cst.ImportFrom, source: str, target: Target) -> str:
+    """``source`` (the code of ``node``) rewritten to ``target``.
+
+    Only the part before ``import`` changes, so only that part is generated: the names, their
+    parentheses and comments are the source's own bytes. Generating the whole statement again
+    would give the same text and cost most of the fixer's time on a large tree.
+    """
+    new = absolutize(node, target)
+    old_header = header(node)
+    if isinstance(new, cst.ImportFrom) and source.startswith(old_header):
+        return header(new) + source[len(old_header) :]
+    return code(new)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -86,34 +86,44 @@ class Fixer:
 
 
 @cache
+def _module_names() -> tuple[str, ...]:
+    return tuple(
+        info.name for info in pkgutil.iter_modules(__path__) if not info.name.startswith("_")
+    )
+
+
+@cache
+def _load(module_name: str) -> Fixer:
+    module = importlib.import_module(f"{__name__}.{module_name}")
+    return Fixer(
+        name=module_name.replace("_", "-"),
+        order=module.ORDER,
+        doc=module.__doc__ or "",
+        options=getattr(module, "OPTIONS", {}),
+        plan=module.plan,
+    )
+
+
+def _in_order(fixers: Iterable[Fixer]) -> list[Fixer]:
+    unique = {f.name: f for f in fixers}
+    return sorted(unique.values(), key=lambda f: (f.order, f.name))
+
+
 def all_fixers() -> tuple[Fixer, ...]:
     """Every fixer in this package, in pipeline order."""
-    found = []
-    for info in pkgutil.iter_modules(__path__):
-        if info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        found.append(
-            Fixer(
-                name=info.name.replace("_", "-"),
-                order=module.ORDER,
-                doc=module.__doc__ or "",
-                options=getattr(module, "OPTIONS", {}),
-                plan=module.plan,
-            )
-        )
-    return tuple(sorted(found, key=lambda f: (f.order, f.name)))
+    return tuple(_in_order(_load(name) for name in _module_names()))
 
 
 def get_fixer(name: str) -> Fixer:
-    for fixer in all_fixers():
-        if fixer.name == name.replace("_", "-"):
-            return fixer
-    raise ConfigError(f"Unknown fixer: {name!r}")
+    """The fixer called ``name`` (``-`` or ``_``); only its own module is imported."""
+    module_name = name.replace("-", "_")
+    if module_name not in _module_names():
+        raise ConfigError(f"Unknown fixer: {name!r}")
+    return _load(module_name)
 
 
 def select_fixers(select: Sequence[str], ignore: Sequence[str]) -> list[Fixer]:
     """The fixers to run: ``select`` (all when empty) minus ``ignore``, in pipeline order."""
-    chosen = {get_fixer(n).name for n in select} if select else {f.name for f in all_fixers()}
-    chosen -= {get_fixer(n).name for n in ignore}
-    return [f for f in all_fixers() if f.name in chosen]
+    chosen = [get_fixer(n) for n in select] if select else list(all_fixers())
+    ignored = {get_fixer(n).name for n in ignore}
+    return _in_order(f for f in chosen if f.name not in ignored)

@@ -56,7 +56,7 @@ from fixup.cache import content_key
 from fixup.codemods.absolute_imports import (
     AbsoluteImportsTransformer,
     Target,
-    absolutize,
+    absolutized_source,
     dotted,
     parse_statements,
 )
@@ -246,11 +246,11 @@ def _plan_edits(job: _Job, path: str, text: str) -> FileResult:
             )
             continue
         try:
-            new = absolutize(node, resolution.target)
+            replacement = absolutized_source(node, text[span.start : span.end], resolution.target)
         except ValueError as exc:
             result.notes.append((span.line, f"`{_describe(node)}` left alone: {exc}", "warning"))
             continue
-        result.edits.append((span.start, span.end, code(new)))
+        result.edits.append((span.start, span.end, replacement))
         if resolution.broken:
             result.broken.append(_describe(node))
     return result

@@ -1,0 +1,1 @@
+from webkit.app import App

@@ -1,0 +1,5 @@
+from webkit.cli import main
+
+
+class App:
+    run = staticmethod(main)

@@ -1,0 +1,5 @@
+from .cli import main
+
+
+class App:
+    run = staticmethod(main)
