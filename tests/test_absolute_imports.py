@@ -61,3 +61,12 @@ def test_absolutized_source_equals_the_full_rewrite(source: str) -> None:
     assert isinstance(node, cst.ImportFrom)
     target = Target("pkg.a.b")
     assert absolutized_source(node, code(node), target) == code(absolutize(node, target))
+
+
+def test_an_unusual_header_falls_back_to_generating_the_statement() -> None:
+    from fixup.codemods.absolute_imports import absolutized_source
+
+    source = "from .a . b import c"  # spaces inside the dotted name
+    node = cst.parse_statement(source + "\n").body[0]
+    assert isinstance(node, cst.ImportFrom)
+    assert absolutized_source(node, source, Target("pkg.a.b")) == "from pkg.a.b import c"

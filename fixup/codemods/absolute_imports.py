@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from fixup.codemods.nodes import code
+from fixup.codemods.nodes import code, dotted_name
 
 
 @dataclass(frozen=True)
@@ -135,24 +135,38 @@ def parse_statements(sources: Sequence[str]) -> list[cst.ImportFrom] | None:
     return nodes
 
 
-def header(node: cst.ImportFrom) -> str:
-    """The statement's source up to the ``import`` keyword: ``from ..pkg.mod ``."""
-    parts = ["from", code(node.whitespace_after_from), *(code(dot) for dot in node.relative)]
+def header(node: cst.ImportFrom) -> str | None:
+    """The statement's source up to the ``import`` keyword (``from ..pkg.mod ``), read off the
+    nodes without generating code; None when a part is not plain (a comment, a line break)."""
+    parts = ["from", node.whitespace_after_from.value]
+    for dot in node.relative:
+        before, after = dot.whitespace_before, dot.whitespace_after
+        if not (
+            isinstance(before, cst.SimpleWhitespace) and isinstance(after, cst.SimpleWhitespace)
+        ):
+            return None
+        parts += [before.value, ".", after.value]
     if node.module is not None:
-        parts.append(code(node.module))
-    parts.append(code(node.whitespace_before_import))
+        module = dotted_name(node.module)
+        if module is None:
+            return None
+        parts.append(module)
+    parts.append(node.whitespace_before_import.value)
     return "".join(parts)
 
 
 def absolutized_source(node: cst.ImportFrom, source: str, target: Target) -> str:
     """``source`` (the code of ``node``) rewritten to ``target``.
 
-    Only the part before ``import`` changes, so only that part is generated: the names, their
+    Only the part before ``import`` changes, so only that part is rebuilt: the names, their
     parentheses and comments are the source's own bytes. Generating the whole statement again
-    would give the same text and cost most of the fixer's time on a large tree.
+    gives the same text at several times the cost, which is most of the fixer's time on a large
+    tree. Anything unusual in the header falls back to generating the statement.
     """
     new = absolutize(node, target)
     old_header = header(node)
-    if isinstance(new, cst.ImportFrom) and source.startswith(old_header):
-        return header(new) + source[len(old_header) :]
+    if isinstance(new, cst.ImportFrom) and old_header is not None and source.startswith(old_header):
+        new_header = header(new)
+        if new_header is not None:
+            return new_header + source[len(old_header) :]
     return code(new)
