@@ -64,6 +64,10 @@ SKIPPED_DIRS = frozenset(
     }
 )
 
+#: Native extension modules: importable, but not Python source fixup reads or edits.
+_EXTENSION_SUFFIXES = (".pyx", ".so", ".pyd")
+_MODULE_SUFFIXES = (".py", ".pyi", *_EXTENSION_SUFFIXES)
+
 #: A script that starts an app: ``if __name__ == "__main__":`` or ``uvicorn.run(``.
 _ENTRY_SCRIPT = re.compile(r"^if\s+__name__\s*==\s*['\"]__main__['\"]|^\s*uvicorn\.run\(", re.M)
 _RELATIVE_IMPORT = re.compile(r"^[ \t]*from[ \t]*\.", re.M)
@@ -99,6 +103,9 @@ class Project:
     git: GitRepo | None = None
     #: Problems met while loading (unreadable files, odd encodings); reported with the run.
     diagnostics: tuple[Diagnostic, ...] = ()
+    #: Native extension modules (``.pyx`` sources, built ``.so``/``.pyd``): they exist for
+    #: imports, but have no Python text.
+    extensions: frozenset[str] = frozenset()
 
     # ---------------------------------------------------------------- loading
 
@@ -117,6 +124,8 @@ class Project:
             )
             repo = None
         paths = _discover(root, repo, config.exclude, diagnostics)
+        extensions = frozenset(p for p in paths if p.endswith(_EXTENSION_SUFFIXES))
+        paths = [p for p in paths if p not in extensions]
         files: dict[str, str] = {}
         formats: dict[str, TextFormat] = {}
         for rel in paths:
@@ -144,6 +153,7 @@ class Project:
             roots=roots,
             git=repo,
             diagnostics=tuple(diagnostics),
+            extensions=extensions,
         )
 
     @classmethod
@@ -269,6 +279,9 @@ class Project:
         """True for a module file, a package, or a namespace package folder under an import root."""
         if self.resolve(module, root) is not None:
             return True
+        extension_roots = self._extension_modules.get(module, ())
+        if extension_roots and (root is None or root in extension_roots):
+            return True
         namespace_roots = self._namespace_packages.get(module, ())
         return bool(namespace_roots) and (root is None or root in namespace_roots)
 
@@ -295,6 +308,20 @@ class Project:
                 continue
             modules.setdefault(name, []).append(path)
         return {name: tuple(paths) for name, paths in modules.items()}
+
+    @cached_property
+    def _extension_modules(self) -> dict[str, frozenset[str]]:
+        package_dirs = {_parent(p) for p in self.files if PurePosixPath(p).name == "__init__.py"}
+        found: dict[str, set[str]] = {}
+        for path in self.extensions:
+            # "speedups.cpython-311-x86_64-linux-gnu.so" is the module "speedups".
+            stem = PurePosixPath(path).name.split(".")[0]
+            as_source = str(PurePosixPath(path).with_name(stem + ".py"))
+            root = _root_for(as_source, self.roots.paths, package_dirs)
+            name = _dotted(as_source, root)
+            if name is not None:
+                found.setdefault(name, set()).add(root)
+        return {name: frozenset(roots) for name, roots in found.items()}
 
     @cached_property
     def _namespace_packages(self) -> dict[str, frozenset[str]]:
@@ -338,7 +365,15 @@ def _discover(
     paths: list[str] | None = None
     if repo is not None:
         try:
-            paths = [p for p in repo.list_files() if p.endswith((".py", ".pyi"))]
+            paths = [p for p in repo.list_files() if p.endswith(_MODULE_SUFFIXES)]
+            # Built extensions are build output git ignores; they sit beside the sources.
+            folders = {_parent(p) for p in paths if p.endswith(".py")}
+            paths += [
+                (root / f / e.name).relative_to(root).as_posix()
+                for f in sorted(folders)
+                for e in (root / f).glob("*")
+                if e.name.endswith(_EXTENSION_SUFFIXES[1:])
+            ]
         except GitError as exc:
             diagnostics.append(
                 Diagnostic(
@@ -364,7 +399,7 @@ def _walk(root: Path) -> Iterator[Path]:
             if entry.name in SKIPPED_DIRS or (entry / "pyvenv.cfg").exists():
                 continue
             yield from _walk(entry)
-        elif entry.suffix in (".py", ".pyi"):
+        elif entry.name.endswith(_MODULE_SUFFIXES):
             yield entry
 
 

@@ -143,3 +143,22 @@ def test_scanner_skips_strings_and_comments_and_flags_inline_imports() -> None:
     result = scanner.scan(text)
     assert [text[s.start : s.end] for s in result.spans] == ["from .e import (f,  # )\n    g)"]
     assert result.needs_full_parse
+
+
+def test_extension_modules_exist_for_imports(tmp_path: Path) -> None:
+    from fixup.config import Config
+
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/ext/__init__.py": "",
+        "pkg/ext/fast.pyx": "def f(): pass\n",
+        "pkg/ext/speedups.cpython-311-x86_64-linux-gnu.so": "",
+    }
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    p = Project.load(tmp_path, Config())
+    assert "pkg/ext/fast.pyx" not in p.files
+    assert p.module_exists("pkg.ext.fast")
+    assert p.module_exists("pkg.ext.speedups")
+    assert not p.module_exists("pkg.ext.slow")

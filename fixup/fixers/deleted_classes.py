@@ -286,16 +286,10 @@ class _Finder:
         return found if found is not None and found in self.facts else None
 
     def is_submodule(self, module: str, name: str, importer: str) -> bool:
-        if self.project.module_exists(f"{module}.{name}", self.project.import_root(importer)):
-            return True
-        if self.project.module_exists(f"{module}.{name}"):
-            return True
-        # A compiled extension module (libcst's `native`) is no Python file of the project.
-        package = self.project.resolve(module)
-        if package is None or not self.project.is_package(package):
-            return False
-        folder = (self.project.root / package).parent
-        return any(folder.glob(f"{name}.*so")) or any(folder.glob(f"{name}.*pyd"))
+        # module_exists covers compiled extension modules (libcst's `native`) as well.
+        return self.project.module_exists(
+            f"{module}.{name}", self.project.import_root(importer)
+        ) or self.project.module_exists(f"{module}.{name}")
 
     def defined(self, path: str, seen: frozenset[str] = frozenset()) -> set[str] | str:
         """The names ``path`` binds at the top level, or why that cannot be known."""

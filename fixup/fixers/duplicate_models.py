@@ -175,9 +175,20 @@ def _model_paths(project: Project) -> list[str]:
     )
 
 
+#: A class body that names its table, or a SQLModel table class: what a mapping module has
+#: and a module that merely mentions ``__tablename__`` (an ORM's own internals) has not.
+_MAPS_A_TABLE = re.compile(
+    r"^[ \t]+(?:__tablename__[ \t]*[:=]|def __tablename__\b)|\btable[ \t]*=[ \t]*True", re.M
+)
+
+
 def _table_paths(project: Project) -> list[str]:
     """Modules that may map a table (the cheap text prefilter)."""
-    candidates = set(project.files_containing("__tablename__", "table=True"))
+    candidates = {
+        p
+        for p in project.files_containing("__tablename__", "table=True")
+        if _MAPS_A_TABLE.search(project.files[p])
+    }
     return [p for p in _model_paths(project) if p in candidates]
 
 
@@ -193,10 +204,11 @@ def _groups(project: Project, models: _Models) -> list[list[str]]:
             path = parent[path]
         return path
 
+    tables = set(_table_paths(project))
     for paths in by_folder.values():
         for i, first in enumerate(paths):
             for second in paths[i + 1 :]:
-                if _duplicates(first, second, models):
+                if _duplicates(first, second, models, tables):
                     parent[find(second)] = find(first)
                     parent.setdefault(first, first)
     groups: dict[str, list[str]] = {}
@@ -205,10 +217,15 @@ def _groups(project: Project, models: _Models) -> list[list[str]]:
     return sorted((sorted(g) for g in groups.values() if len(g) > 1), key=lambda g: g[0])
 
 
-def _duplicates(first: str, second: str, models: _Models) -> bool:
+def _duplicates(first: str, second: str, models: _Models, tables: set[str]) -> bool:
     same_name = _same_word(_stem(first), _stem(second))
-    # Only modules whose names are related are parsed: most siblings never are.
-    if not same_name and not _same_word(_stem(first).split("_")[0], _stem(second).split("_")[0]):
+    # Only modules whose names are related are parsed: most siblings never are. A near copy
+    # maps tables, so both modules must look like they do.
+    if not same_name and not (
+        _same_word(_stem(first).split("_")[0], _stem(second).split("_")[0])
+        and first in tables
+        and second in tables
+    ):
         return False
     a, b = models.get(first), models.get(second)
     if a is None or b is None:

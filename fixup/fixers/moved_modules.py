@@ -67,6 +67,7 @@ package ``__init__`` or another module it imports) is reported as a warning, sin
 
 from __future__ import annotations
 
+import ast
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -76,6 +77,7 @@ from pathlib import PurePosixPath
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from fixup.codemods.bindings import module_bindings
 from fixup.codemods.nodes import code, dotted_name, walk
 from fixup.codemods.rewrite_imports import (
     ModuleMove,
@@ -427,56 +429,6 @@ def _exception_names(node: cst.BaseExpression) -> set[str]:
 # ---------------------------------------------------------------- what modules define
 
 
-def _bindings(module: cst.Module) -> set[str] | None:
-    """Every name the module binds at the top level (also inside if/try); None when any name
-    may exist there (a module ``__getattr__``, a star import, ``globals()`` writes)."""
-    names: set[str] = set()
-    for statement in _top_level_statements(module.body):
-        if isinstance(statement, (cst.ClassDef, cst.FunctionDef)):
-            if statement.name.value == "__getattr__":
-                return None
-            names.add(statement.name.value)
-            continue
-        if not isinstance(statement, cst.SimpleStatementLine):
-            continue
-        for small in statement.body:
-            if isinstance(small, cst.ImportFrom):
-                if isinstance(small.names, cst.ImportStar):
-                    return None
-                names.update(code(a.asname.name) if a.asname else code(a.name) for a in small.names)
-            elif isinstance(small, cst.Import):
-                names.update(
-                    code(a.asname.name) if a.asname else code(a.name).split(".")[0]
-                    for a in small.names
-                )
-            else:
-                names.update(_assigned_names(small))
-    return names
-
-
-def _top_level_statements(body: Sequence[cst.BaseStatement]) -> Iterator[cst.BaseStatement]:
-    for statement in body:
-        yield statement
-        if isinstance(statement, cst.If):
-            yield from _top_level_statements(_block(statement.body))
-            orelse = statement.orelse
-            while orelse is not None:
-                yield from _top_level_statements(_block(orelse.body))
-                orelse = orelse.orelse if isinstance(orelse, cst.If) else None
-        elif isinstance(statement, cst.Try):
-            yield from _top_level_statements(_block(statement.body))
-            for handler in statement.handlers:
-                yield from _top_level_statements(_block(handler.body))
-
-
-def _block(suite: cst.BaseSuite) -> Sequence[cst.BaseStatement]:
-    """A block's statements; ``if x: a = 1`` on one line counts as one statement line."""
-    if isinstance(suite, cst.IndentedBlock):
-        return suite.body
-    assert isinstance(suite, cst.SimpleStatementSuite)
-    return [cst.SimpleStatementLine(body=suite.body)]
-
-
 def _assigned_names(small: cst.BaseSmallStatement) -> set[str]:
     targets: list[cst.BaseExpression] = []
     if isinstance(small, cst.Assign):
@@ -506,15 +458,19 @@ def _definitions(module: cst.Module) -> dict[str, cst.CSTNode]:
 
 
 def _bindings_of(project: Project, module: str) -> set[str] | None:
+    """The names ``module`` binds, or None when any name may exist there. Read with ``ast``:
+    this runs for every module a ``from`` import names, and libcst would parse each whole."""
     path = project.resolve(module)
     if path is None:
         return None
-    if "globals()" in project.files[path]:
-        return None
     try:
-        return _bindings(project.parse(path))
-    except cst.ParserSyntaxError:
+        tree = ast.parse(project.files[path])
+    except (SyntaxError, ValueError):
         return None
+    bindings = module_bindings(tree)
+    if bindings.has_getattr or bindings.dynamic or bindings.star_imports:
+        return None
+    return set(bindings.names)
 
 
 class _DefinitionIndex:
