@@ -346,6 +346,9 @@ def _run_with_progress(
         TextColumn("{task.completed}/{task.total}"),
         console=err,
         transient=True,
+        # No refresh thread: fixers fork worker processes, and forking a threaded process can
+        # deadlock the child on a lock the thread held.
+        auto_refresh=False,
     ) as progress:
         task = progress.add_task("fixers", total=len(fixers))
 
@@ -353,6 +356,7 @@ def _run_with_progress(
             progress.update(
                 task, description=f"running {fixer.name}", completed=fixers.index(fixer)
             )
+            progress.refresh()
 
         report = run(project, fixers, config, use_cache=use_cache, on_fixer=on_fixer)
         progress.update(task, completed=len(fixers))
