@@ -317,3 +317,25 @@ def test_restored_definition_takes_back_its_section_comment() -> None:
     current = cst.parse_module("X = 1\n\n\n# --- Auth ---\n\nclass B:\n    pass\n")
     restored = restore_definitions(current, [OldDefinition(old, 1)]).code
     assert restored == "X = 1\n\n\n# --- Auth ---\n\nclass A:\n    pass\n\n\nclass B:\n    pass\n"
+
+
+def test_each_error_is_worded_as_its_use_fails(repo: Path) -> None:
+    commit(repo, {"models.py": "class Team:\n    pass\n"}, "Add models", 0)
+    commit(
+        repo,
+        {
+            "models.py": '__all__ = ["Team", "Gone"]\n\n\nclass Team:\n    pass\n',
+            "main.py": "import models\nfrom models import Lost\n\nprint(models.Missing)\n",
+        },
+        "Use models",
+        1,
+    )
+    _, plan = run(repo)
+    messages = {(d.path, d.line): d.message for d in plan.diagnostics}
+    assert messages[("main.py", 2)].startswith("cannot import name `Lost` from `models`")
+    assert messages[("main.py", 4)].startswith(
+        "`models.Missing`: module `models` has no attribute `Missing`"
+    )
+    assert messages[("models.py", 1)].startswith(
+        "`__all__` lists `Gone`, which `models` does not bind"
+    )

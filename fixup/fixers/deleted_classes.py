@@ -878,11 +878,7 @@ def _report_failures(
             reason = f"it cannot be restored: {module_plan.failed[name]}"
         else:
             continue
-        message = f"cannot import name `{name}` from `{module_name}`: {target} does not define it, and {reason}"
-        for use in names[name]:
-            out.diagnostics.append(
-                Diagnostic(message + _did_you_mean(name, known), use.path, use.line, NAME, "error")
-            )
+        _report_missing(out, module_name, target, name, names[name], reason, known)
 
 
 def _report_unrestorable(
@@ -894,13 +890,36 @@ def _report_unrestorable(
     reason: str,
 ) -> None:
     for name in sorted(names):
-        message = f"cannot import name `{name}` from `{module_name}`: {target} does not define it, and {reason}"
-        for use in names[name]:
-            out.diagnostics.append(
-                Diagnostic(
-                    message + _did_you_mean(name, defined), use.path, use.line, NAME, "error"
-                )
+        _report_missing(out, module_name, target, name, names[name], reason, defined)
+
+
+def _report_missing(
+    out: Plan,
+    module_name: str,
+    target: str,
+    name: str,
+    uses: list[Use],
+    reason: str,
+    known: Iterable[str],
+) -> None:
+    """One error per use, worded as the use fails: an import, an attribute read, ``__all__``."""
+    suggestion = _did_you_mean(name, known)
+    for use in uses:
+        if use.how.startswith("from "):
+            what = f"cannot import name `{name}` from `{module_name}`"
+        elif use.how == "__all__":
+            what = f"`__all__` lists `{name}`, which `{module_name}` does not bind"
+        else:
+            what = f"`{use.how}`: module `{module_name}` has no attribute `{name}`"
+        out.diagnostics.append(
+            Diagnostic(
+                f"{what}: {target} does not define it, and {reason}{suggestion}",
+                use.path,
+                use.line,
+                NAME,
+                "error",
             )
+        )
 
 
 def _did_you_mean(name: str, known: Iterable[str]) -> str:
