@@ -437,6 +437,7 @@ def _run_probe(
         "results": str(work / "results.jsonl"),
         "timeout": timeout,
         "fork": fork,
+        "jobs": _jobs(),
         "preload": preload,
         "targets": [
             {
@@ -1054,6 +1055,13 @@ def run_doctor(
 #: Runs inside the project's interpreter (Python 3.7+, standard library only). ``probe.py run
 #: JOB`` imports each target in a child process and appends one JSON line per target to the
 #: results file; the modules' own output goes to a log file, never into the results.
+def _jobs() -> int:
+    """How many modules the probe imports at once: one per core, a few at most (imports wait on
+    the disk too, and a module may start threads of its own)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(cores, 4))
+
+
 PROBE = r"""
 import faulthandler
 import importlib
@@ -1092,11 +1100,22 @@ def coordinate(job):
     if fork:
         preload(job["preload"], job["timeout"])
     ok_models = []
-    for index, target in enumerate(job["targets"]):
-        records = execute(job, str(index), fork, job["timeout"], target["key"])
-        if index in job["models"] and records[0].get("status") == "ok":
-            ok_models.append(index)
-        append(job, records)
+    pending = list(enumerate(job["targets"]))
+    running = {}
+    while pending or running:
+        while pending and len(running) < job.get("jobs", 1):
+            index, target = pending.pop(0)
+            running[index] = start(job, str(index), fork, job["timeout"], target["key"])
+        for index, handle in list(running.items()):
+            if not poll(handle):
+                continue
+            del running[index]
+            records = finish(handle)
+            if index in job["models"] and records[0].get("status") == "ok":
+                ok_models.append(index)
+            append(job, records)
+        time.sleep(0.005)
+    ok_models.sort()
     if job["mappers"]:
         job["ok_models"] = ok_models
         with open(job["job_path"], "w") as f:
@@ -1137,14 +1156,20 @@ def append(job, records):
 
 
 def execute(job, task, fork, timeout, key):
+    handle = start(job, task, fork, timeout, key)
+    while not poll(handle):
+        time.sleep(0.005)
+    return finish(handle)
+
+
+def start(job, task, fork, timeout, key):
+    # Start importing one task in a child; poll() says when it is over, finish() what it did.
     base = os.path.join(job["work"], "task-" + task)
     for suffix in (".json", ".log", ".stack"):
         if os.path.exists(base + suffix):
             os.remove(base + suffix)
-    deadline = time.monotonic() + timeout + 5
-    killed = False
-    code = None
-    signal_number = None
+    handle = {"base": base, "key": key, "deadline": time.monotonic() + timeout + 5,
+              "killed": False, "code": None, "signal": None}
     if fork:
         pid = os.fork()
         if pid == 0:
@@ -1158,38 +1183,49 @@ def execute(job, task, fork, timeout, key):
             os.setpgid(pid, pid)  # also here: whichever of the two runs first
         except OSError:
             pass
-        while True:
-            done, status = os.waitpid(pid, os.WNOHANG)
-            if done:
-                break
-            if time.monotonic() > deadline:
-                kill_group(pid)
-                os.waitpid(pid, 0)
-                killed = True
-                break
-            time.sleep(0.005)
-        kill_group(pid)
-        if not killed:
-            if os.WIFSIGNALED(status):
-                signal_number = os.WTERMSIG(status)
-            else:
-                code = os.WEXITSTATUS(status)
+        handle["pid"] = pid
     else:
         command = [sys.executable, os.path.abspath(__file__), "task", job["job_path"], task]
         proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL, **new_group())
-        try:
-            proc.wait(timeout=timeout + 5)
-        except subprocess.TimeoutExpired:
-            kill_group(proc.pid)
-            proc.wait()
-            killed = True
+        handle["pid"] = proc.pid
+        handle["proc"] = proc
+    return handle
+
+
+def poll(handle):
+    # True once the child is over (done, or killed at its deadline).
+    pid = handle["pid"]
+    proc = handle.get("proc")
+    if proc is not None:
+        returncode = proc.poll()
+        done = returncode is not None
+    else:
+        finished, status = os.waitpid(pid, os.WNOHANG)
+        done = bool(finished)
+    if not done:
+        if time.monotonic() <= handle["deadline"]:
+            return False
+        kill_group(pid)
+        proc.wait() if proc is not None else os.waitpid(pid, 0)
+        handle["killed"] = True
+        return True
+    kill_group(pid)
+    if proc is not None:
+        if returncode < 0:
+            handle["signal"] = -returncode
         else:
-            if proc.returncode < 0:
-                signal_number = -proc.returncode
-            else:
-                code = proc.returncode
-            kill_group(proc.pid)
+            handle["code"] = returncode
+    elif os.WIFSIGNALED(status):
+        handle["signal"] = os.WTERMSIG(status)
+    else:
+        handle["code"] = os.WEXITSTATUS(status)
+    return True
+
+
+def finish(handle):
+    base, key = handle["base"], handle["key"]
+    killed, code, signal_number = handle["killed"], handle["code"], handle["signal"]
     records = None
     if os.path.exists(base + ".json"):
         try:
