@@ -1052,13 +1052,16 @@ def run_doctor(
 
 # ---------------------------------------------------------------------------- the probe
 
+
 #: Runs inside the project's interpreter (Python 3.7+, standard library only). ``probe.py run
 #: JOB`` imports each target in a child process and appends one JSON line per target to the
 #: results file; the modules' own output goes to a log file, never into the results.
 def _jobs() -> int:
     """How many modules the probe imports at once: one per core, a few at most (imports wait on
     the disk too, and a module may start threads of its own)."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    cores = (
+        len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    )
     return max(1, min(cores, 4))
 
 
