@@ -251,6 +251,8 @@ def _fix(
 ) -> int:
     if not path.is_dir():
         raise ConfigError(f"{path}: no such folder")
+    if fold_moves and not (dry_run and output_format == "text"):
+        raise ConfigError("--fold-moves shapes the --dry-run text output; use it with --dry-run")
     config = load_config(path, config_file).with_flags(select, ignore, exclude, unsafe_fixes)
     fixers = select_fixers(config.select, config.ignore)
     for fixer in fixers:

@@ -222,3 +222,10 @@ def test_a_folder_the_repository_ignores_is_read_from_disk(repo: Path) -> None:
     assert code == 0
     assert "ignores this folder: reading it as plain files" in stderr
     assert "+from services.db import session" in stdout
+
+
+def test_fold_moves_without_a_dry_run_is_a_usage_error(broken: Path) -> None:
+    code, _, stderr = run_cli("--fold-moves", str(broken))
+    assert code == 2
+    assert "use it with --dry-run" in stderr
+    assert git(broken, "status", "--porcelain") == ""
