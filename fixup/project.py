@@ -210,6 +210,12 @@ class Project:
         """A new snapshot with ``fix`` applied; raises ConflictError if the fix is stale."""
         files = dict(self.files)
         formats = dict(self.formats)
+        # A file the fix creates is written like the file it continues, else like the files the
+        # fix takes code from (a split models.py in CRLF gives CRLF modules), else the default.
+        siblings = [c.path for c in fix.changes if c.after is None] + [
+            c.path for c in fix.changes if c.before is not None and c.after is not None
+        ]
+        inherited = next((self.formats[p] for p in siblings if p in self.formats), TextFormat())
         for change in fix.changes:
             current = files.get(change.path)
             if current != change.before:
@@ -221,7 +227,7 @@ class Project:
                 files[change.path] = change.after
                 if change.path not in formats:
                     source = change.renamed_from and self.formats.get(change.renamed_from)
-                    formats[change.path] = source or TextFormat()
+                    formats[change.path] = source or inherited
         structure_changed = any(c.before is None or c.after is None for c in fix.changes)
         project = replace(self, files=MappingProxyType(files), formats=MappingProxyType(formats))
         if structure_changed and not self.roots.declared:

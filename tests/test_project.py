@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -162,3 +163,27 @@ def test_extension_modules_exist_for_imports(tmp_path: Path) -> None:
     assert p.module_exists("pkg.ext.fast")
     assert p.module_exists("pkg.ext.speedups")
     assert not p.module_exists("pkg.ext.slow")
+
+
+def test_new_files_are_written_like_the_file_they_take_code_from(tmp_path: Path) -> None:
+    from fixup.textio import decode
+
+    text, fmt = decode(b"class A:\r\n    pass\r\n")
+    p = Project.from_files(tmp_path, {"models.py": text})
+    p = replace(p, formats={"models.py": fmt})
+    split = Fix(
+        "split-models",
+        "t",
+        "t",
+        (
+            FileChange("models/__init__.py", None, "from models.a import A\n"),
+            FileChange("models/a.py", None, text),
+            FileChange("models.py", text, None),
+        ),
+    )
+    q = p.apply(split)
+    assert q.formats["models/__init__.py"].newline == "\r\n"
+    assert q.formats["models/a.py"].newline == "\r\n"
+    # With nothing to take after, a new file gets the default.
+    fresh = Fix("t", "t", "t", (FileChange("new.py", None, "x = 1\n"),))
+    assert p.apply(fresh).formats["new.py"].newline == "\n"
