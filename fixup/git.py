@@ -104,13 +104,6 @@ class GitRepo:
             return False  # exit 1: not ignored
         return True
 
-    def has_commits(self) -> bool:
-        try:
-            self.run("rev-parse", "--verify", "--quiet", "HEAD")
-        except GitError:
-            return False
-        return True
-
 
 def find_repo(path: Path) -> GitRepo | None:
     """The git work tree that holds ``path``, or None when it is not in one (or git is missing)."""

@@ -82,9 +82,6 @@ class TopLevel:
             return self.node.name.value
         return min(self.defines) if self.defines else f"<statement at line {self.line}>"
 
-    def runtime_uses(self) -> set[str]:
-        return {name for name, kinds in self.uses.items() if "runtime" in kinds}
-
 
 @dataclass(frozen=True, eq=False)
 class ReferenceGraph:
