@@ -106,6 +106,9 @@ class Project:
     #: Native extension modules (``.pyx`` sources, built ``.so``/``.pyd``): they exist for
     #: imports, but have no Python text.
     extensions: frozenset[str] = frozenset()
+    #: The commit whose history is this snapshot's past: HEAD for the working tree, the base
+    #: commit for ``--branch --base REF``.
+    revision: str = "HEAD"
 
     # ---------------------------------------------------------------- loading
 
@@ -202,6 +205,7 @@ class Project:
             roots=detect_roots(root, files, config.roots),
             git=repo,
             diagnostics=tuple(diagnostics),
+            revision=commit,
         )
 
     # ---------------------------------------------------------------- snapshots

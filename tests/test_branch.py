@@ -460,3 +460,34 @@ def test_a_move_git_cannot_see_gets_its_own_commit_first(tmp_path: Path) -> None
         root, "log", "-1", "--format=%B", "fixup/sink"
     )
     assert all(is_fixup_commit(info) for info in commits_between(run.repo, base, result.tip))
+
+
+def test_history_is_read_from_the_base_not_from_head(tmp_path: Path) -> None:
+    """deleted-classes restores from --base's own history, even when HEAD's never had the file."""
+    root = make_project(
+        tmp_path / "repo",
+        {"models.py": "class Team:\n    name = 'a'\n", "main.py": "from models import Team\n"},
+    )
+    write(root, {"models.py": "VERSION = 2\n"})
+    commit_all(root, "Rewrite models")
+    sh(root, "switch", "-q", "--orphan", "docs")
+    write(root, {"README.md": "docs only\n"})
+    sh(root, "add", "README.md")
+    commit_all(root, "Docs")
+    head_before = sh(root, "rev-parse", "HEAD")
+
+    code, _, stderr = run_cli(
+        "--select",
+        "deleted-classes",
+        "--no-cache",
+        "--branch",
+        "fix/teams",
+        "--base",
+        "main",
+        str(root),
+    )
+
+    assert code == 0, stderr
+    restored = sh(root, "show", "fix/teams:models.py")
+    assert "class Team:" in restored
+    assert sh(root, "rev-parse", "HEAD") == head_before

@@ -475,7 +475,7 @@ def _plan_module(
         )
         return out
     try:
-        history = file_history(repo, target)
+        history = file_history(repo, target, project.revision)
     except GitError as exc:
         _report_unrestorable(
             out, module_name, target, names, defined, f"reading its git history failed: {exc}"

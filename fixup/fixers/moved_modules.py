@@ -161,7 +161,7 @@ def plan(ctx: FixerContext) -> Plan:
     history: tuple[Rename, ...] = ()
     if broken and repo is not None:
         try:
-            history = renames(repo)
+            history = renames(repo, project.revision)
         except GitError as exc:
             out.diagnostics.append(
                 Diagnostic(
