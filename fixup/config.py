@@ -86,6 +86,15 @@ def load_toml(path: Path) -> dict[str, Any]:
     return data
 
 
+def parse_toml(text: str) -> dict[str, Any]:
+    """TOML text as a dict; ValueError when it is not valid TOML."""
+    try:
+        data: dict[str, Any] = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"invalid TOML: {exc}") from None
+    return data
+
+
 def load_config(root: Path, config_file: Path | None = None) -> Config:
     """Read ``[tool.fixup]`` from ``config_file`` or ``root/pyproject.toml`` (absent -> defaults)."""
     path = config_file or root / "pyproject.toml"

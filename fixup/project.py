@@ -106,6 +106,9 @@ class Project:
     #: Native extension modules (``.pyx`` sources, built ``.so``/``.pyd``): they exist for
     #: imports, but have no Python text.
     extensions: frozenset[str] = frozenset()
+    #: The packaging metadata at the project root (``pyproject.toml``, ``setup.cfg``) as of
+    #: this snapshot: it declares import roots.
+    packaging: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     #: The commit whose history is this snapshot's past: HEAD for the working tree, the base
     #: commit for ``--branch --base REF``.
     revision: str = "HEAD"
@@ -148,7 +151,8 @@ class Project:
                 continue
             files[rel] = text
             formats[rel] = fmt
-        roots = detect_roots(root, files, config.roots)
+        packaging = _read_packaging(root)
+        roots = detect_roots(files, config.roots, packaging)
         return cls(
             root=root,
             files=MappingProxyType(files),
@@ -157,6 +161,7 @@ class Project:
             git=repo,
             diagnostics=tuple(diagnostics),
             extensions=extensions,
+            packaging=packaging,
         )
 
     @classmethod
@@ -169,7 +174,10 @@ class Project:
             root=root,
             files=MappingProxyType(files),
             formats=MappingProxyType({p: TextFormat() for p in files}),
-            roots=detect_roots(root, files, list(roots) if roots is not None else None),
+            roots=detect_roots(
+                files, list(roots) if roots is not None else None, _read_packaging(root)
+            ),
+            packaging=_read_packaging(root),
         )
 
     @classmethod
@@ -180,7 +188,7 @@ class Project:
 
         def wanted(toplevel_path: str) -> bool:
             rel = repo.to_project_path(toplevel_path)
-            return (
+            return rel in _PACKAGING_FILES or (
                 rel is not None
                 and rel.endswith((".py", ".pyi"))
                 and not any(part in SKIPPED_DIRS for part in PurePosixPath(rel).parts[:-1])
@@ -189,8 +197,12 @@ class Project:
 
         files: dict[str, str] = {}
         formats: dict[str, TextFormat] = {}
+        packaging: dict[str, str] = {}
         for path, (mode, data) in sorted(read_blobs(repo, commit, wanted).items()):
             rel = repo.to_project_path(path) or path
+            if rel in _PACKAGING_FILES:
+                packaging[rel] = data.decode("utf-8", "replace")
+                continue
             if mode == "120000":
                 diagnostics.append(Diagnostic("skipped: symbolic link", path=rel, severity="info"))
                 continue
@@ -202,10 +214,11 @@ class Project:
             root=root,
             files=MappingProxyType(files),
             formats=MappingProxyType(formats),
-            roots=detect_roots(root, files, config.roots),
+            roots=detect_roots(files, config.roots, packaging),
             git=repo,
             diagnostics=tuple(diagnostics),
             revision=commit,
+            packaging=MappingProxyType(packaging),
         )
 
     # ---------------------------------------------------------------- snapshots
@@ -235,7 +248,7 @@ class Project:
         structure_changed = any(c.before is None or c.after is None for c in fix.changes)
         project = replace(self, files=MappingProxyType(files), formats=MappingProxyType(formats))
         if structure_changed and not self.roots.declared:
-            project = replace(project, roots=detect_roots(self.root, files, None))
+            project = replace(project, roots=detect_roots(files, None, self.packaging))
         return project
 
     # ---------------------------------------------------------------- reading
@@ -429,13 +442,16 @@ def _excluded(path: str, patterns: list[str]) -> bool:
 # -------------------------------------------------------------------- import roots
 
 
-def detect_roots(root: Path, files: Mapping[str, str], declared: list[str] | None) -> ImportRoots:
-    """The folders imports resolve against; see the module docstring for the order."""
+def detect_roots(
+    files: Mapping[str, str], declared: list[str] | None, packaging: Mapping[str, str]
+) -> ImportRoots:
+    """The folders imports resolve against; see the module docstring for the order.
+    ``packaging`` holds the texts of the root's ``pyproject.toml`` and ``setup.cfg``."""
     if declared is not None:
         paths = tuple(_normalise_dir(d) for d in declared)
         return ImportRoots(paths, {p: "[tool.fixup] roots" for p in paths}, declared=True)
     sources: dict[str, str] = {}
-    for folder, source in _packaging_roots(root):
+    for folder, source in _packaging_roots(packaging):
         sources.setdefault(folder, source)
     if not sources and any(p.startswith("src/") for p in files):
         sources["src"] = "src/ layout"
@@ -471,21 +487,35 @@ def _normalise_dir(folder: str) -> str:
     return "" if folder in (".", "./") else folder.strip("/")
 
 
-def _packaging_roots(root: Path) -> list[tuple[str, str]]:
+_PACKAGING_FILES = ("pyproject.toml", "setup.cfg")
+
+
+def _read_packaging(root: Path) -> Mapping[str, str]:
+    found = {}
+    for name in _PACKAGING_FILES:
+        try:
+            found[name] = (root / name).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+    return MappingProxyType(found)
+
+
+def _packaging_roots(packaging: Mapping[str, str]) -> list[tuple[str, str]]:
     """Package folders declared by packaging metadata, with where each was declared."""
-    return [(f, "setup.cfg [options]") for f in _setup_cfg_roots(root)] + [
-        (f, "pyproject.toml packaging metadata") for f in _pyproject_toml_roots(root)
+    setup_cfg = _setup_cfg_roots(packaging["setup.cfg"]) if "setup.cfg" in packaging else []
+    pyproject = (
+        _pyproject_toml_roots(packaging["pyproject.toml"]) if "pyproject.toml" in packaging else []
+    )
+    return [(f, "setup.cfg [options]") for f in setup_cfg] + [
+        (f, "pyproject.toml packaging metadata") for f in pyproject
     ]
 
 
-def _setup_cfg_roots(root: Path) -> list[str]:
-    setup_cfg = root / "setup.cfg"
-    if not setup_cfg.is_file():
-        return []
+def _setup_cfg_roots(text: str) -> list[str]:
     parser = configparser.ConfigParser(interpolation=None)
     try:
-        parser.read(setup_cfg, encoding="utf-8")
-    except (configparser.Error, UnicodeDecodeError):
+        parser.read_string(text)
+    except configparser.Error:
         return []
     found = [parser.get("options.packages.find", "where", fallback="").strip()]
     for line in parser.get("options", "package_dir", fallback="").splitlines():
@@ -495,14 +525,11 @@ def _setup_cfg_roots(root: Path) -> list[str]:
     return [_normalise_dir(f) for f in found if f]
 
 
-def _pyproject_toml_roots(root: Path) -> list[str]:
-    pyproject = root / "pyproject.toml"
-    if not pyproject.is_file():
-        return []
-    from fixup.config import load_toml
+def _pyproject_toml_roots(text: str) -> list[str]:
+    from fixup.config import parse_toml
 
     try:
-        data = load_toml(pyproject)
+        data = parse_toml(text)
     except ValueError:
         return []  # reported by the configuration loader
     tool = data.get("tool", {})

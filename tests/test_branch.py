@@ -491,3 +491,23 @@ def test_history_is_read_from_the_base_not_from_head(tmp_path: Path) -> None:
     restored = sh(root, "show", "fix/teams:models.py")
     assert "class Team:" in restored
     assert sh(root, "rev-parse", "HEAD") == head_before
+
+
+def test_import_roots_come_from_the_base_commit(tmp_path: Path) -> None:
+    """The packaging metadata of the base decides the roots, not an uncommitted edit of it."""
+    root = make_project(
+        tmp_path / "repo",
+        {
+            "pyproject.toml": '[tool.setuptools.packages.find]\nwhere = ["lib"]\n',
+            "lib/ns/mod.py": "from . import other\n",  # a namespace package: no __init__.py
+            "lib/ns/other.py": "",
+        },
+    )
+    (root / "pyproject.toml").write_text("[project]\nname = 'x'\n")  # uncommitted
+
+    code, _, stderr = run_cli(
+        "--select", "relative-imports", "--no-cache", "--branch", "fix/imports", str(root)
+    )
+
+    assert code == 0, stderr
+    assert sh(root, "show", "fix/imports:lib/ns/mod.py") == "from ns import other\n"
