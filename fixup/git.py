@@ -30,17 +30,9 @@ class GitRepo:
     #: The project root relative to ``toplevel`` (POSIX, "" when they are the same).
     prefix: str
 
-    @property
-    def repo(self) -> git.Repo:
-        return git.Repo(self.toplevel)
-
     def run(self, *args: str) -> str:
         """Run a git command in the work tree and return its output."""
-        try:
-            return str(git.Git(str(self.toplevel)).execute(["git", *args]))
-        except git.GitCommandError as exc:
-            stderr = (exc.stderr or "").strip().removeprefix("stderr: ").strip("'").strip()
-            raise GitError(f"git {args[0]} failed: {stderr or exc}") from None
+        return run_plumbing(self, *args).decode("utf-8", "surrogateescape")
 
     def to_project_path(self, toplevel_path: str) -> str | None:
         """A path relative to the work tree as a path relative to the project (None if outside)."""

@@ -189,10 +189,7 @@ class Project:
         def wanted(toplevel_path: str) -> bool:
             rel = repo.to_project_path(toplevel_path)
             return rel in _PACKAGING_FILES or (
-                rel is not None
-                and rel.endswith((".py", ".pyi"))
-                and not any(part in SKIPPED_DIRS for part in PurePosixPath(rel).parts[:-1])
-                and not _excluded(rel, list(config.exclude))
+                rel is not None and rel.endswith((".py", ".pyi")) and _kept(rel, config.exclude)
             )
 
         files: dict[str, str] = {}
@@ -315,9 +312,8 @@ class Project:
     @cached_property
     def _module_info(self) -> dict[str, tuple[str, str]]:
         info: dict[str, tuple[str, str]] = {}
-        package_dirs = {_parent(p) for p in self.files if PurePosixPath(p).name == "__init__.py"}
         for path in self.python_files():
-            root = _root_for(path, self.roots.paths, package_dirs)
+            root = _root_for(path, self.roots.paths, self._package_dirs)
             name = _dotted(path, root)
             if name is not None:
                 info[path] = (root, name)
@@ -333,14 +329,17 @@ class Project:
         return {name: tuple(paths) for name, paths in modules.items()}
 
     @cached_property
+    def _package_dirs(self) -> set[str]:
+        return _package_dirs(self.files)
+
+    @cached_property
     def _extension_modules(self) -> dict[str, frozenset[str]]:
-        package_dirs = {_parent(p) for p in self.files if PurePosixPath(p).name == "__init__.py"}
         found: dict[str, set[str]] = {}
         for path in self.extensions:
             # "speedups.cpython-311-x86_64-linux-gnu.so" is the module "speedups".
             stem = PurePosixPath(path).name.split(".")[0]
             as_source = str(PurePosixPath(path).with_name(stem + ".py"))
-            root = _root_for(as_source, self.roots.paths, package_dirs)
+            root = _root_for(as_source, self.roots.paths, self._package_dirs)
             name = _dotted(as_source, root)
             if name is not None:
                 found.setdefault(name, set()).add(root)
@@ -406,14 +405,18 @@ def _discover(
             )
     if paths is None:
         paths = sorted(p.relative_to(root).as_posix() for p in _walk(root))
-    patterns = list(exclude)
     return [
         p
         for p in paths
-        if not any(part in SKIPPED_DIRS for part in PurePosixPath(p).parts[:-1])
-        and not (root / PurePosixPath(p).parts[0] / "pyvenv.cfg").exists()
-        and not _excluded(p, patterns)
+        if _kept(p, exclude) and not (root / PurePosixPath(p).parts[0] / "pyvenv.cfg").exists()
     ]
+
+
+def _kept(path: str, exclude: Iterable[str]) -> bool:
+    """Not under a folder of other people's code, and not excluded by the configuration."""
+    return not any(part in SKIPPED_DIRS for part in PurePosixPath(path).parts[:-1]) and not (
+        _excluded(path, exclude)
+    )
 
 
 def _walk(root: Path) -> Iterator[Path]:
@@ -426,7 +429,7 @@ def _walk(root: Path) -> Iterator[Path]:
             yield entry
 
 
-def _excluded(path: str, patterns: list[str]) -> bool:
+def _excluded(path: str, patterns: Iterable[str]) -> bool:
     for pattern in patterns:
         if fnmatch.fnmatchcase(path, pattern):
             return True
@@ -455,7 +458,7 @@ def detect_roots(
         sources.setdefault(folder, source)
     if not sources and any(p.startswith("src/") for p in files):
         sources["src"] = "src/ layout"
-    package_dirs = {_parent(p) for p in files if PurePosixPath(p).name == "__init__.py"}
+    package_dirs = _package_dirs(files)
     for folder, script in _script_roots(files, package_dirs):
         sources.setdefault(
             folder, f"the entry script {script} runs with its folder as the import root"
@@ -471,6 +474,11 @@ def detect_roots(
             sources.setdefault(parent, "the folder above a top-level package")
     sources.setdefault("", "the project folder")
     return ImportRoots(tuple(sources), sources)
+
+
+def _package_dirs(files: Iterable[str]) -> set[str]:
+    """Folders that hold an ``__init__.py``: regular packages."""
+    return {_parent(p) for p in files if PurePosixPath(p).name == "__init__.py"}
 
 
 def _parent(path: str) -> str:
