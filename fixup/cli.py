@@ -269,10 +269,7 @@ def _fix(
         Project.load(path, config) if branch_run is None else load_base(branch_run, path, config)
     )
     if verbose:
-        for root in project.roots.paths:
-            err.print(
-                f"import root {root or '.'}/: {project.roots.sources.get(root, '')}", markup=False
-            )
+        _print_apps(project, err)
         err.print(
             f"{len(project.files)} Python files, fixers: {', '.join(f.name for f in fixers)}",
             markup=False,
@@ -330,6 +327,21 @@ def _fix(
         )
         _print_skipped(report, err)
     return EXIT_OK
+
+
+def _print_apps(project: Project, err: Console) -> None:
+    """``-v``: each app, the import roots its files see, and the evidence for each root."""
+    roots = project.roots
+    for folder, sys_path in roots.apps():
+        if folder and not any(p.startswith(folder + "/") for p in project.files):
+            continue
+        name = f"app {folder}/" if folder else "shared roots (every app)"
+        listing = ", ".join(f"{r or '.'}/" for r in sys_path)
+        err.print(f"{name}: sys.path = {listing}", markup=False)
+        for root in sys_path if folder else roots.shared:
+            if folder and root not in roots.local:
+                continue
+            err.print(f"  import root {root or '.'}/: {roots.sources.get(root, '')}", markup=False)
 
 
 def _run_with_progress(

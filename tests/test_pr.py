@@ -27,6 +27,7 @@ from fixup.git import token_env
 from tests.github_server import FakeGitHub, OpenAPIChecker, openapi_spec_path
 from tests.golden import run_cli
 from tests.test_branch import (
+    ABSOLUTE_STYLE,
     FIXED_ROUTER,
     _isolated_git,
     commit_all,
@@ -59,10 +60,12 @@ class Setup:
     remote: Path
     fake: FakeGitHub
 
-    def bot(self, *args: str) -> tuple[int, str, str]:
+    def bot(self, *args: str, config: str | None = ABSOLUTE_STYLE) -> tuple[int, str, str]:
+        """The bot run; ``config=None`` reads the project's own pyproject.toml."""
         return run_cli(
             "--select",
             "relative-imports",
+            *(("--config", config) if config else ()),
             "--no-cache",
             "--pr",
             "--api-url",
@@ -166,12 +169,12 @@ def test_labels_from_flags_are_created_when_missing(hub: Setup) -> None:
 
 
 def test_branch_name_and_labels_from_config(hub: Setup) -> None:
-    write(
-        hub.root, {"pyproject.toml": '[tool.fixup]\nbranch = "bots/fixup"\nlabels = ["cleanup"]\n'}
-    )
+    config = '[tool.fixup]\nbranch = "bots/fixup"\nlabels = ["cleanup"]\n'
+    style = (Path(ABSOLUTE_STYLE)).read_text()
+    write(hub.root, {"pyproject.toml": config + style})
     commit_all(hub.root, "Configure fixup")
     hub.push_main()
-    code, _, stderr = hub.bot()
+    code, _, stderr = hub.bot(config=None)
     assert code == 0, stderr
     assert hub.remote_sha("bots/fixup") is not None
     assert hub.fake.pulls[0].head == "bots/fixup"
@@ -528,7 +531,7 @@ def test_the_actions_script_runs_the_bot(hub: Setup, tmp_path: Path) -> None:
         "FIXUP_BRANCH": "fixup/auto",
         "FIXUP_LABELS": "fixup, automated",
         "FIXUP_AUTHOR": "github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>",
-        "FIXUP_ARGS": "--select relative-imports --no-cache",
+        "FIXUP_ARGS": f"--select relative-imports --config {ABSOLUTE_STYLE} --no-cache",
     }
     proc = subprocess.run(
         ["bash", "-c", step["run"]], cwd=hub.root, env=env, capture_output=True, text=True

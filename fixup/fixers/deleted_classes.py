@@ -281,15 +281,12 @@ class _Finder:
         return ".".join(base + ([module] if module else [])) or None
 
     def resolve(self, importer: str, module: str) -> str | None:
-        root = self.project.import_root(importer)
-        found = self.project.resolve(module, root) or self.project.resolve(module)
+        found = self.project.resolve_from(importer, module)
         return found if found is not None and found in self.facts else None
 
     def is_submodule(self, module: str, name: str, importer: str) -> bool:
         # module_exists covers compiled extension modules (libcst's `native`) as well.
-        return self.project.module_exists(
-            f"{module}.{name}", self.project.import_root(importer)
-        ) or self.project.module_exists(f"{module}.{name}")
+        return self.project.module_exists_from(importer, f"{module}.{name}")
 
     def defined(self, path: str, seen: frozenset[str] = frozenset()) -> set[str] | str:
         """The names ``path`` binds at the top level, or why that cannot be known."""
@@ -722,11 +719,9 @@ def _is_missing_project_module(
     project: Project, importer: str, module: str, was_project: Callable[[str], bool]
 ) -> bool:
     """True for a module of the project that is gone (not for a third-party module)."""
-    if project.module_exists(module, project.import_root(importer)) or project.module_exists(
-        module
-    ):
+    if project.module_exists_from(importer, module):
         return False
-    return project.module_exists(module.split(".")[0]) or was_project(module)
+    return project.module_exists_from(importer, module.split(".")[0]) or was_project(module)
 
 
 def _module_files(
