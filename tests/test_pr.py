@@ -570,12 +570,13 @@ def test_the_token_never_reaches_another_forge(
 
         code, stdout, stderr = hub.run(*args)
 
-        assert code == 2, stderr
-        assert expected in stderr
+        assert forge.carries(secrets(hub.fake.token)) == []
+        assert plain.carries(secrets(hub.fake.token)) == []
         # Refused before any connection: not one reached the forge, plain or TLS, nor the API.
         assert forge.connections == [] and plain.connections == []
         assert hub.fake.connections == []
-        assert forge.carries(secrets(hub.fake.token)) == []
+        assert code == 2, stderr
+        assert expected in stderr
         assert hub.fake.token not in stdout + stderr
         assert hub.remote_sha() is None
 
