@@ -430,6 +430,35 @@ def test_take_back_names_the_dropped_commits_and_rebuilds_the_branch(
     assert hub.remote_sha() == tip and "nothing pushed" in stderr
 
 
+def test_take_back_drops_a_local_commit_too(hub: Setup) -> None:
+    assert hub.bot()[0] == 0
+    pushed = hub.remote_sha()
+    assert pushed is not None
+    # Someone committed on the local fixup/auto without pushing.
+    tree = sh(hub.root, "rev-parse", f"{pushed}^{{tree}}").strip()
+    env = {**os.environ, "GIT_AUTHOR_NAME": "Local Person", "GIT_AUTHOR_EMAIL": "lp@example.com"}
+    mine = subprocess.run(
+        ["git", "commit-tree", tree, "-p", pushed, "-m", "Local tweak"],
+        cwd=hub.root,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    sh(hub.root, "update-ref", "refs/heads/fixup/auto", mine)
+    add_problem(hub)
+
+    code, _, stderr = hub.bot()
+    assert code == 2 and "Local tweak" in stderr and "--take-back" in stderr
+    assert sh(hub.root, "rev-parse", "fixup/auto").strip() == mine
+
+    code, _, stderr = hub.bot("--take-back")
+    assert code == 0, stderr
+    assert f"{mine[:12]} 'Local tweak' by Local Person <lp@example.com>" in stderr
+    assert hub.remote_sha() not in (pushed, mine)
+    assert sh(hub.root, "rev-parse", "fixup/auto").strip() == hub.remote_sha()
+
+
 def test_take_back_needs_pr(tmp_path: Path) -> None:
     root = make_project(tmp_path / "repo")
     code, _, stderr = run_cli("--branch", "x", "--take-back", str(root))
@@ -620,12 +649,15 @@ def test_git_sends_the_token_only_to_the_remotes_own_url(
 
 
 def test_the_recorder_sees_a_token_sent_to_it(tmp_path: Path) -> None:
-    # The control for the tests above: a token git does send is found.
+    # The control for the tests above: a token git does send to the recorder is found.
     root = make_project(tmp_path / "repo")
-    with Recorder(tls=False) as forge:
+    with Recorder(tls=True) as forge:
         url = f"{forge.url}/octo/app.git"
-        env = {**os.environ, **token_env(url.replace("http://", "https://"), "tok123")}
-        env["GIT_CONFIG_KEY_1"] = env["GIT_CONFIG_KEY_1"].replace("https://", "http://")
+        env = {
+            **os.environ,
+            "GIT_SSL_CAINFO": os.environ["SSL_CERT_FILE"],
+            **token_env(url, "tok123"),
+        }
         subprocess.run(["git", "ls-remote", url], cwd=root, env=env, capture_output=True)
     assert forge.carries(secrets("tok123")) != []
 
