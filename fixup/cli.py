@@ -111,7 +111,12 @@ def main() -> None:
 @click.option(
     "--force",
     is_flag=True,
-    help="With --pr: open a new pull request even though one for the branch was closed unmerged.",
+    help="With --pr: propose the fixes even though a pull request with the same fixes was closed unmerged.",
+)
+@click.option(
+    "--take-back",
+    is_flag=True,
+    help="With --pr: rebuild the branch even though a person pushed to it; their commits are named, then dropped.",
 )
 @click.option(
     "--label",
@@ -123,7 +128,7 @@ def main() -> None:
 @click.option(
     "--api-url",
     metavar="URL",
-    help="With --pr: the GitHub REST API root (GitHub Enterprise: https://HOST/api/v3).",
+    help="With --pr: the GitHub REST API root, https only, on the remote's host (GitHub Enterprise Server: https://HOST/api/v3; default: GITHUB_API_URL, else api.github.com or api.HOST for *.ghe.com).",
 )
 @click.option(
     "--verify",
@@ -175,6 +180,7 @@ def fix_command(
     pr: bool,
     remote: str | None,
     force: bool,
+    take_back: bool,
     labels: Sequence[str],
     api_url: str | None,
     verify_command: str | None,
@@ -208,7 +214,17 @@ def fix_command(
             verbose,
             err,
             branch_flags=BranchFlags(
-                branch, base, update, author, signoff, pr, remote, force, tuple(labels), api_url
+                branch,
+                base,
+                update,
+                author,
+                signoff,
+                pr,
+                remote,
+                force,
+                tuple(labels),
+                api_url,
+                take_back=take_back,
             ),
             verify_command=verify_command,
             fold_moves=fold_moves,

@@ -3,6 +3,7 @@ working tree, index or current branch. Real git repositories; the branch is insp
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -149,6 +150,8 @@ def test_commits_fixes_on_new_branch_and_leaves_the_work_tree_alone(tmp_path: Pa
     assert "Provenance: import root" in message
     assert trailers(message)["Fixup-Version"]
     assert trailers(message)["Fixup-Tree"] == sh(root, "rev-parse", "fixup/imports^{tree}").strip()
+    # Names the set of fixes, so the bot can tell a declined or unchanged set (see test_pr.py).
+    assert re.fullmatch(r"[0-9a-f]{20}", trailers(message)["Fixup-Fingerprint"])
     assert sh(root, "log", "-1", "--format=%an <%ae>|%cn <%ce>", "fixup/imports").strip() == (
         "Dev Person <dev@example.com>|Dev Person <dev@example.com>"
     )
