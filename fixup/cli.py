@@ -238,7 +238,8 @@ def fix_command(
         highlight=False,
         soft_wrap=True,
         no_color=not err_color,
-        force_terminal=True if err_color else None,
+        # Coloured: even into a pipe; not coloured into a pipe: no escape codes at all.
+        force_terminal=True if err_color else (None if sys.stderr.isatty() else False),
     )
     paths = paths or (Path("."),)
     output = Output(
@@ -562,13 +563,14 @@ def explain_command(name: str | None) -> None:
         fixer = get_fixer(name)
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
-    text = f"# {fixer.name}\n\n{markdown_doc(fixer.doc.strip())}\n"
+    text = f"# {fixer.name}\n\n{fixer.doc.strip()}\n"
     if fixer.options:
         text += (
             "\n## Options\n\n"
             + "\n".join(_option_line(fixer, n, o) for n, o in fixer.options.items())
             + "\n"
         )
+    text = markdown_doc(text)
     if sys.stdout.isatty():
         from rich.markdown import Markdown  # only here: it is slow to import
 
