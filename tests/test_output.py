@@ -492,3 +492,15 @@ def test_the_installed_command_writes_the_patch_bytes(repo: Path) -> None:
     ).stdout
     assert b"GREETING = 'd\xe9j\xe0 vu'" in patch
     assert git_apply(repo, patch, "--check").returncode == 0
+
+
+def test_github_format_gives_a_diagnostic_about_no_file_no_location(repo: Path) -> None:
+    (repo / ".gitignore").write_text("scratch/\n")
+    commit_all(repo)
+    write(repo, {f"scratch/{k}": v for k, v in BROKEN.items()})
+    code, stdout, _ = run_cli("--dry-run", "--output-format", "github", str(repo / "scratch"))
+    assert code == 0
+    fix, note = parse_commands(stdout)
+    assert fix[1]["file"] == "backend/routers/items.py"  # outside git: relative to PATH
+    assert note[0] == "warning" and note[1] == {"title": "fixup"}
+    assert "ignores this folder" in note[2]
