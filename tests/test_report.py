@@ -138,3 +138,19 @@ def test_a_path_git_quotes_still_applies(repo: Path, name: str) -> None:
     done = subprocess.run(["git", "apply", "-"], cwd=repo, input=patch, capture_output=True)
     assert done.returncode == 0, done.stderr
     assert (repo / name).read_text() == "x = 2\n"
+
+
+def test_a_deleted_executable_file_names_its_mode(repo: Path) -> None:
+    from tests.golden import git
+
+    (repo / "tool.py").write_text("x = 1\n")
+    (repo / "tool.py").chmod(0o755)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "tool")
+    project = Project.load(repo, Config())
+    fix = Fix("t", "t", "t", (FileChange("tool.py", "x = 1\n", None),))
+    patch, _ = render_patch(Report(before=project, after=project.apply(fix), fixes=[fix]))
+    assert b"deleted file mode 100755\n" in patch
+    done = subprocess.run(["git", "apply", "-"], cwd=repo, input=patch, capture_output=True)
+    assert (done.returncode, done.stderr) == (0, b"")  # not even "has type 100755" warnings
+    assert not (repo / "tool.py").exists()
