@@ -96,7 +96,9 @@ def main() -> None:
     epilog=EXIT_CODES_HELP,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-@click.argument("paths", nargs=-1, type=click.Path(file_okay=False, path_type=Path))
+@click.argument(
+    "paths", nargs=-1, metavar="[PATH]...", type=click.Path(file_okay=False, path_type=Path)
+)
 @click.option(
     "--dry-run",
     "--diff",
