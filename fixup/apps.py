@@ -256,7 +256,7 @@ class _Detector:
             target = flask.group(1)
             command = f"`flask --app {target}` in {path}"
             if target.endswith(".py"):
-                yield from self._script_root(target, where, command)
+                yield from self._flask_file_root(target, where, command)
             else:
                 yield from self._module_roots(target.split(":")[0], where, command)
         for match in _PYTHON_M.finditer(line):
@@ -298,6 +298,16 @@ class _Detector:
             )
         for folder in chosen:
             yield folder, f"{command} imports `{module}` from here"
+
+    def _flask_file_root(self, file: str, near: str, command: str) -> Iterator[tuple[str, str]]:
+        """Flask imports ``--app path/to/pkg/__init__.py`` as a module: the first folder above
+        the file's packages goes on sys.path."""
+        path = join(near, file)
+        if path in self.files:
+            folder = parent(path)
+            while folder and folder in self.packages:
+                folder = parent(folder)
+            yield folder, f"{command} imports it from here"
 
     def _script_root(self, script: str, near: str, command: str) -> Iterator[tuple[str, str]]:
         path = join(near, script)

@@ -352,7 +352,7 @@ def _fix(
     if fold_moves and not (dry_run and output.format == "text"):
         raise ConfigError("--fold-moves shapes the --dry-run text output; use it with --dry-run")
     config = load_config(path, config_file).with_flags(select, ignore, exclude, unsafe_fixes)
-    fixers = select_fixers(config.select, config.ignore)
+    fixers = select_fixers(config.select, config.ignore, config.options)
     for fixer in fixers:
         fixer.resolve_options(config)  # validate before any work
     branch_options = branch_flags.resolve(config) if branch_flags is not None else None
@@ -580,6 +580,13 @@ def _print_fixers() -> None:
     width = max(len(f.name) for f in all_fixers())
     for fixer in all_fixers():
         click.echo(f"{fixer.name:<{width}}  {fixer.summary}")
+        when = (
+            "runs by default: a repair"
+            if fixer.on_request is None
+            else f"runs on request (--select {fixer.name} or [tool.fixup.{fixer.name}]): "
+            f"{fixer.on_request}"
+        )
+        click.echo(f"{'':<{width}}  {when}")
 
 
 @main.command("explain")

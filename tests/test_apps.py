@@ -211,3 +211,18 @@ def test_ambiguous_start_command_is_said_once_with_the_setting(tmp_path: Path) -
     assert len(p.roots.ambiguities) == 1
     assert "[tool.fixup] roots" in p.roots.ambiguities[0]
     assert {"a", "b"} <= set(p.roots.paths)
+
+
+def test_flask_app_given_as_a_package_file_imports_the_package(tmp_path: Path) -> None:
+    # `flask --app app/__init__.py` imports the package `app`: its parent goes on sys.path.
+    p = load(
+        tmp_path,
+        {
+            "examples/shop/README.rst": "Run it::\n\n    flask --app app/__init__.py run\n",
+            "examples/shop/app/__init__.py": "from . import views\n",
+            "examples/shop/app/views.py": "from .models import Item\n",
+            "examples/shop/app/models.py": "class Item: ...\n",
+        },
+    )
+    assert "examples/shop/app" not in p.roots.paths
+    assert p.module_name("examples/shop/app/views.py") == "app.views"

@@ -117,7 +117,7 @@ from fixup.textio import SourceError, decode
 ORDER = 30
 NAME = __name__.rpartition(".")[2].replace("_", "-")
 #: Part of the cache key of per-file facts: bump it when their shape changes.
-_FACTS_VERSION = "facts-2"
+_FACTS_VERSION = "facts-3"
 
 
 # -------------------------------------------------------------------- what each file says
@@ -299,7 +299,9 @@ class _Finder:
         elif info.bindings.has_getattr:
             result = "it defines a module-level __getattr__"
         elif info.bindings.dynamic:
-            result = "it writes to globals()"
+            result = "it writes to globals() or hands them to a call that does"
+        elif path.endswith(".py") and (stub := path[:-3] + ".pyi") in self.project.files:
+            result = f"its names are made at run time and declared in the stub {stub}"
         else:
             result = set(info.bindings.names)
             for level, module in info.bindings.star_imports:
