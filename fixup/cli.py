@@ -457,7 +457,8 @@ Exit codes:
   0    every module imports once the pending fixes are applied
   1    some module still fails to import after the fixes (a missing
        dependency, a time-out or a module that exits count as failures)
-  2    usage or configuration error (e.g. no interpreter found)
+  2    usage or configuration error (e.g. no interpreter found, or
+       one that does not satisfy the project's requires-python)
   123  internal error (please report it, with the traceback from -v)"""
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import difflib
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -108,6 +108,15 @@ def find_config_file(path: Path) -> Path | None:
     The walk stops at the top of the git repository (the folder that holds ``.git``) or at
     the file system's root: a configuration outside the repository is someone else's.
     """
+    found = find_pyproject(path, lambda data: "fixup" in data.get("tool", {}))
+    return found[0] if found is not None else None
+
+
+def find_pyproject(
+    path: Path, wanted: Callable[[dict[str, Any]], bool]
+) -> tuple[Path, dict[str, Any]] | None:
+    """The nearest ``pyproject.toml`` from ``path`` upwards whose data is ``wanted``, and its
+    data; the walk stops at the git repository's top or the file system's root."""
     folder = path.resolve()
     while True:
         candidate = folder / "pyproject.toml"
@@ -116,8 +125,8 @@ def find_config_file(path: Path) -> Path | None:
                 data = load_toml(candidate)
             except ValueError as exc:
                 raise ConfigError(str(exc)) from None
-            if "fixup" in data.get("tool", {}):
-                return candidate
+            if wanted(data):
+                return candidate, data
         if (folder / ".git").exists() or folder.parent == folder:
             return None
         folder = folder.parent
