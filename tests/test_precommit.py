@@ -1,13 +1,14 @@
 """The pre-commit hooks, run by a real ``pre-commit try-repo`` on a real git repository.
 
 pre-commit installs the hooks' environment from this checkout (pip builds fixup and fetches
-its dependencies), once per test session.
+its dependencies) on every try-repo run, so there are two.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -34,12 +35,6 @@ BROKEN_LINE = "from ..services.db import session  # the one session\n"
 FIXED_LINE = "from services.db import session  # the one session\n"
 
 
-@pytest.fixture(scope="session")
-def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """pre-commit's cache (the hooks' virtualenv), shared by this module's tests."""
-    return tmp_path_factory.mktemp("pre-commit-home")
-
-
 @pytest.fixture
 def project(repo: Path) -> Path:
     for rel, text in BROKEN.items():
@@ -51,15 +46,17 @@ def project(repo: Path) -> Path:
     return repo
 
 
-def try_repo(project: Path, home: Path, hook: str) -> subprocess.CompletedProcess[str]:
-    """``pre-commit try-repo CHECKOUT HOOK --all-files`` in ``project``."""
+def try_repo(project: Path, *hook: str) -> subprocess.CompletedProcess[str]:
+    """``pre-commit try-repo CHECKOUT [HOOK] --all-files`` in ``project`` (every hook of
+    .pre-commit-hooks.yaml, in id order, without HOOK). try-repo installs the hooks'
+    environment afresh each time, so the tests call it as few times as they can."""
     if not (CHECKOUT / ".git").exists():
         pytest.skip("fixup is not run from a git checkout")
-    env = {**os.environ, **GIT_ENV, "PRE_COMMIT_HOME": str(home), "PRE_COMMIT_COLOR": "never"}
+    env = {**os.environ, **GIT_ENV, "PRE_COMMIT_COLOR": "never"}
     env.pop("PRE_COMMIT", None)
     env.pop("VIRTUAL_ENV", None)
     return subprocess.run(
-        [sys.executable, "-m", "pre_commit", "try-repo", str(CHECKOUT), hook, "--all-files"],
+        [sys.executable, "-m", "pre_commit", "try-repo", str(CHECKOUT), *hook, "--all-files"],
         cwd=project,
         env=env,
         capture_output=True,
@@ -68,73 +65,55 @@ def try_repo(project: Path, home: Path, hook: str) -> subprocess.CompletedProces
     )
 
 
-@needs_pre_commit
-def test_fixup_hook_applies_shows_the_diff_and_fails_when_it_changed_files(
-    project: Path, pre_commit_home: Path
-) -> None:
-    items = project / "backend/routers/items.py"
-
-    result = try_repo(project, pre_commit_home, "fixup")
-
-    assert result.returncode == 1, result.stdout + result.stderr
-    assert items.read_text() == FIXED_LINE
-    # The diff of what it applied, in pre-commit's output.
-    assert f"-{BROKEN_LINE}" in result.stdout
-    assert f"+{FIXED_LINE}" in result.stdout
-    assert "Applied 1 fix to 1 file." in result.stdout
-    assert "- files were modified by this hook" in result.stdout
-
-    # Once the fix is in, the hook passes and changes nothing.
-    git(project, "commit", "-qam", "Apply fixup")
-    result = try_repo(project, pre_commit_home, "fixup")
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert git(project, "status", "--porcelain") == ""
+def hook_output(output: str, name: str) -> str:
+    """One hook's part of pre-commit's output: from its status line to the next one."""
+    part = output[output.index(f"\n{name}...") + 1 :]
+    following = re.search(r"\n\S[^\n]*\.\.\.\.(Passed|Failed|Skipped)", part)
+    return part[: following.start()] if following else part
 
 
 @needs_pre_commit
-def test_fixup_hook_fixes_a_staged_but_uncommitted_change(
-    project: Path, pre_commit_home: Path
+def test_fixup_hook_applies_shows_the_diff_and_fails_then_the_check_passes(
+    project: Path,
 ) -> None:
-    # What `git commit` hands the hook: changes in the index, not yet committed.
+    # What `git commit` hands the hooks: a change in the index, not yet committed.
     db = project / "backend/services/db.py"
     db.write_text("session = object()\nengine = None\n")
     git(project, "add", "-A")
+    items = project / "backend/routers/items.py"
 
-    result = try_repo(project, pre_commit_home, "fixup")
+    result = try_repo(project)  # both hooks: fixup, then fixup-check
 
-    assert result.returncode == 1, result.stdout + result.stderr
-    assert (project / "backend/routers/items.py").read_text() == FIXED_LINE
+    output = result.stdout
+    assert result.returncode == 1, output + result.stderr
+    fixing = hook_output(output, "fixup")
+    assert fixing.startswith("fixup" + "." * 10), fixing
+    assert "Failed\n- hook id: fixup\n- exit code: 1\n- files were modified by this hook" in fixing
+    # The diff of what it applied.
+    assert "diff --git a/backend/routers/items.py b/backend/routers/items.py" in fixing
+    assert f"-{BROKEN_LINE}" in fixing
+    assert f"+{FIXED_LINE}" in fixing
+    assert "Applied 1 fix to 1 file." in fixing
+    assert items.read_text() == FIXED_LINE
     assert db.read_text() == "session = object()\nengine = None\n"
+    # The check hook runs after it, on the fixed tree, and passes.
+    checking = hook_output(output, "fixup (check)")
+    assert checking.rstrip().endswith("Passed"), checking
 
 
 @needs_pre_commit
-def test_fixup_check_hook_fails_writes_nothing_and_names_the_fixing_hook(
-    project: Path, pre_commit_home: Path
-) -> None:
-    result = try_repo(project, pre_commit_home, "fixup-check")
+def test_fixup_check_hook_fails_writes_nothing_and_names_the_fixing_hook(project: Path) -> None:
+    result = try_repo(project, "fixup-check")
 
     assert result.returncode == 1, result.stdout + result.stderr
     assert (project / "backend/routers/items.py").read_text() == BROKEN_LINE
     assert git(project, "status", "--porcelain") == ""
-    assert "1 fix pending in 1 file" in result.stdout
+    checking = hook_output(result.stdout, "fixup (check)")
+    assert "Failed\n- hook id: fixup-check\n- exit code: 1" in checking
+    assert "1 fix pending in 1 file" in checking
     # Not "run fixup": that command lives in pre-commit's private virtualenv.
-    assert "pre-commit run fixup --all-files" in result.stdout
-    assert "run fixup without" not in result.stdout
-
-
-@needs_pre_commit
-def test_fixup_check_hook_passes_on_a_healthy_project(repo: Path, pre_commit_home: Path) -> None:
-    (repo / "app").mkdir()
-    (repo / "app/__init__.py").write_text("")
-    (repo / "app/main.py").write_text("from app import models\n")
-    (repo / "app/models.py").write_text("")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "Healthy")
-
-    result = try_repo(repo, pre_commit_home, "fixup-check")
-
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "Passed" in result.stdout
+    assert "pre-commit run fixup --all-files" in checking
+    assert "run fixup without" not in checking
 
 
 # ---------------------------------------------------------------------------- the flag the hook uses
