@@ -544,36 +544,25 @@ def test_newly_failing_modules_are_attributed_to_the_fix_that_breaks_them(tmp_pa
     assert row(data, "routers.files")["caused_by"] is None
 
 
-def test_find_causes_shares_the_versions_it_checks() -> None:
-    # Fix i breaks module "m<i>": each needs its own answer, the versions are checked once.
-    fixes = [Fix("f", f"fix {i}", "", ()) for i in range(8)]
+def test_find_causes_shares_the_versions_it_checks(tmp_path: Path) -> None:
+    # Fix i breaks module m<i>; three modules need an answer, and no version is checked twice.
+    base = Project.from_files(tmp_path, {f"m{i}.py": "ok\n" for i in range(8)})
+    fixes = [
+        Fix("f", f"fix {i}", "", (FileChange(f"m{i}.py", "ok\n", "broken\n"),)) for i in range(8)
+    ]
     checked: list[int] = []
 
     def failing_with(project: Project) -> frozenset[str]:
-        count = int(project.files.get("count", "0"))
-        checked.append(count)
-        return frozenset(f"m{i}" for i in range(count))
+        broken = frozenset(p for p, text in project.files.items() if text == "broken\n")
+        checked.append(len(broken))
+        return broken
 
-    class Counting:
-        """A stand-in snapshot whose apply() counts the fixes applied (no files involved)."""
-
-        def __init__(self, count: int = 0) -> None:
-            self.files = {"count": str(count)}
-
-        def apply(self, fix: Fix) -> Counting:
-            return Counting(int(self.files["count"]) + 1)
-
-    causes = find_causes(
-        Counting(),  # type: ignore[arg-type]
-        fixes,
-        {"m1", "m4", "m6"},
-        failing_with,  # type: ignore[arg-type]
-    )
+    causes = find_causes(base, fixes, {"m1.py", "m4.py", "m6.py"}, failing_with)
 
     assert {key: fix.title for key, fix in causes.items()} == {
-        "m1": "fix 1",
-        "m4": "fix 4",
-        "m6": "fix 6",
+        "m1.py": "fix 1",
+        "m4.py": "fix 4",
+        "m6.py": "fix 6",
     }
     assert len(checked) == len(set(checked)) <= 6
 
