@@ -46,7 +46,7 @@ EXIT_INTERNAL = 123
 EXIT_CODES_HELP = """\b
 Exit codes:
   0    success (with --check: nothing to fix)
-  1    --check: fixes are pending
+  1    --check: fixes are pending (--exit-non-zero-on-fix: fixes were applied)
   2    usage or configuration error, or fixup refused to write
   123  internal error (please report it, with the traceback from -v)"""
 
@@ -122,6 +122,11 @@ def main() -> None:
 @click.option("--unsafe-fixes", is_flag=True, default=None, help="Also apply fixes marked unsafe.")
 @click.option("--allow-dirty", is_flag=True, help="Overwrite files that have uncommitted changes.")
 @click.option(
+    "--exit-non-zero-on-fix",
+    is_flag=True,
+    help="When applying: print the fixes applied as diffs and exit 1 if any file changed (pre-commit).",
+)
+@click.option(
     "--branch",
     metavar="NAME",
     help="Commit the fixes on branch NAME, one commit per fixer; the working tree is not touched.",
@@ -189,7 +194,7 @@ def main() -> None:
     "--config",
     "config_file",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Read [tool.fixup] from this file instead of PATH/pyproject.toml.",
+    help="Read [tool.fixup] from this file instead of the nearest pyproject.toml (from PATH up) that has it.",
 )
 @click.option("--no-cache", is_flag=True, help="Do not read or write the result cache.")
 @click.option(
@@ -215,6 +220,7 @@ def fix_command(
     exclude: Sequence[str],
     unsafe_fixes: bool | None,
     allow_dirty: bool,
+    exit_non_zero_on_fix: bool,
     branch: str | None,
     base: str | None,
     update: bool,
@@ -293,6 +299,7 @@ def fix_command(
                 ),
                 verify_command=verify_command,
                 fold_moves=fold_moves,
+                exit_non_zero_on_fix=exit_non_zero_on_fix,
             )
         except ConfigError as exc:
             err.print(f"fixup: error: {exc}", markup=False)
@@ -346,6 +353,7 @@ def _fix(
     branch_flags: BranchFlags | None = None,
     verify_command: str | None = None,
     fold_moves: bool = False,
+    exit_non_zero_on_fix: bool = False,
 ) -> int:
     if not path.is_dir():
         raise ConfigError(f"{path}: no such folder")
@@ -406,7 +414,12 @@ def _fix(
                         if dry_run or output.format != "text"
                         else "; preview them with --dry-run"
                     )
-                    + "; run fixup without --dry-run/--check to apply.",
+                    + (
+                        # In pre-commit's private virtualenv `fixup` is no command of the user's.
+                        "; apply them with the fixup hook: pre-commit run fixup --all-files."
+                        if os.environ.get("PRE_COMMIT") == "1"
+                        else "; run fixup without --dry-run/--check to apply."
+                    ),
                     markup=False,
                 )
             else:
@@ -438,6 +451,13 @@ def _fix(
             markup=False,
         )
         _print_skipped(report, err)
+    if exit_non_zero_on_fix and written:
+        # The pre-commit hook: show what was applied, then fail because files changed.
+        if output.format == "text" and output.color:
+            print_text(report, sys.stdout, color=True)
+        elif output.format == "text":
+            write_patch(report, sys.stdout)
+        return EXIT_PENDING
     return EXIT_OK
 
 
@@ -626,7 +646,8 @@ Exit codes:
   0    every module imports once the pending fixes are applied
   1    some module still fails to import after the fixes (a missing
        dependency, a time-out or a module that exits count as failures)
-  2    usage or configuration error (e.g. no interpreter found)
+  2    usage or configuration error (e.g. no interpreter found, or
+       one that does not satisfy the project's requires-python)
   123  internal error (please report it, with the traceback from -v)"""
 
 
@@ -673,7 +694,7 @@ Exit codes:
     "--config",
     "config_file",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Read [tool.fixup] from this file instead of PATH/pyproject.toml.",
+    help="Read [tool.fixup] from this file instead of the nearest pyproject.toml (from PATH up) that has it.",
 )
 @click.option("--no-cache", is_flag=True, help="Do not read or write the result cache.")
 @click.option(
