@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import signal
 import sys
 import traceback
 from collections.abc import Sequence
@@ -24,7 +25,7 @@ from fixup.fixers import Fixer, all_fixers, get_fixer, select_fixers
 from fixup.pipeline import Report, run
 from fixup.project import Project
 from fixup.report import print_json, print_text
-from fixup.sinks import RefusedError, write_tree
+from fixup.sinks import Interrupted, RefusedError, WriteError, interruptible, write_tree
 from fixup.verify import Verification, make_check, verify
 
 EXIT_OK = 0
@@ -34,10 +35,16 @@ EXIT_INTERNAL = 123
 
 EXIT_CODES_HELP = """\b
 Exit codes:
-  0    success (with --check: nothing to fix)
-  1    --check: fixes are pending
-  2    usage or configuration error, or fixup refused to write
-  123  internal error (please report it, with the traceback from -v)"""
+  0    success: nothing to fix, or the fixes were applied, and no error
+  1    --check: fixes are pending; in every mode: an error was reported
+       (a file fixup could not read or parse, a repair blocked by missing
+       history); --exit-zero reports them and exits 0
+  2    usage or configuration error, a --verify command that cannot run,
+       or fixup refused to write (a dirty or read-only file, a folder it
+       cannot write in): nothing was written
+  123  internal error (please report it, with the traceback from -v)
+  130  interrupted by SIGINT (Ctrl-C); 143 by SIGTERM (128 + the signal's
+       number); an interrupted apply writes every file or none"""
 
 
 class FixupGroup(click.Group):
@@ -71,6 +78,11 @@ def main() -> None:
 @click.argument("path", type=click.Path(file_okay=False, path_type=Path), default=".")
 @click.option("--dry-run", is_flag=True, help="Print the fixes as diffs; write nothing.")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 when fixes are pending.")
+@click.option(
+    "--exit-zero",
+    is_flag=True,
+    help="Exit 0 even when fixes are pending or errors were reported (usage, refusals, internal errors and interrupts still count).",
+)
 @click.option(
     "--fold-moves",
     is_flag=True,
@@ -161,6 +173,7 @@ def fix_command(
     path: Path,
     dry_run: bool,
     check: bool,
+    exit_zero: bool,
     fold_moves: bool,
     select: Sequence[str],
     ignore: Sequence[str],
@@ -219,6 +232,19 @@ def fix_command(
     except RefusedError as exc:
         err.print(f"fixup: refused: {exc}", markup=False)
         code = EXIT_USAGE
+    except WriteError as exc:
+        err.print(f"fixup: error: {exc}", markup=False)
+        code = EXIT_USAGE
+    except KeyboardInterrupt as exc:
+        # Interrupted: SIGINT or SIGTERM under interruptible(); a bare KeyboardInterrupt: SIGINT.
+        signum = exc.signum if isinstance(exc, Interrupted) else signal.SIGINT
+        detail = exc.detail if isinstance(exc, Interrupted) else ""
+        err.print(
+            f"fixup: interrupted by {signal.Signals(signum).name}"
+            + (f": {detail}" if detail else ""),
+            markup=False,
+        )
+        code = 128 + signum
     except Exception as exc:
         err.print(f"fixup: internal error: {type(exc).__name__}: {exc}", markup=False)
         if verbose:
@@ -226,9 +252,12 @@ def fix_command(
         else:
             err.print("(run with -v for the traceback)", markup=False)
         code = EXIT_INTERNAL
+    if exit_zero and code == EXIT_PENDING:
+        code = EXIT_OK
     sys.exit(code)
 
 
+@interruptible()
 def _fix(
     path: Path,
     dry_run: bool,
@@ -310,26 +339,46 @@ def _fix(
             else:
                 err.print("Nothing to fix.", markup=False)
             _print_skipped(report, err)
-        return EXIT_PENDING if check and report.fixes else EXIT_OK
+        return _exit_status(report, err, quiet, pending=check and bool(report.fixes))
 
     if branch_run is not None:
         if not quiet:
             _print_skipped(report, err)
         if verification is not None:
             branch_run = dataclasses.replace(branch_run, verification=verification.markdown())
-        return finish_branch(branch_run, report, err, quiet=quiet)
-    written = write_tree(report, allow_dirty=allow_dirty)
-    if not quiet:
-        for fix in report.fixes:
-            err.print(f"fixed [{fix.fixer}] {fix.title}", markup=False)
+        code = finish_branch(branch_run, report, err, quiet=quiet)
+        return code if code != EXIT_OK else _exit_status(report, err, quiet, pending=False)
+    written = write_tree(
+        report, allow_dirty=allow_dirty, say=lambda note: err.print(note, markup=False)
+    )
+    try:
+        if not quiet:
+            for fix in report.fixes:
+                err.print(f"fixed [{fix.fixer}] {fix.title}", markup=False)
+            err.print(
+                f"Applied {len(report.fixes)} fix{'es' * (len(report.fixes) != 1)} to {len(written)} file{'s' * (len(written) != 1)}."
+                if report.fixes
+                else "Nothing to fix.",
+                markup=False,
+            )
+            _print_skipped(report, err)
+    except Interrupted as exc:
+        count = f"{len(written)} file{'s' * (len(written) != 1)}"
+        raise Interrupted(
+            exc.signum, f"the fixes were applied first: all {count} written"
+        ) from None
+    return _exit_status(report, err, quiet, pending=False)
+
+
+def _exit_status(report: Report, err: Console, quiet: bool, *, pending: bool) -> int:
+    """1 when fixes are pending (``--check``) or any error was reported, else 0."""
+    errors = sum(d.severity == "error" for d in report.diagnostics)
+    if errors and not quiet:
         err.print(
-            f"Applied {len(report.fixes)} fix{'es' * (len(report.fixes) != 1)} to {len(written)} file{'s' * (len(written) != 1)}."
-            if report.fixes
-            else "Nothing to fix.",
+            f"{errors} error{'s' * (errors != 1)} reported (exit status 1; --exit-zero to report only).",
             markup=False,
         )
-        _print_skipped(report, err)
-    return EXIT_OK
+    return EXIT_PENDING if pending or errors else EXIT_OK
 
 
 def _run_with_progress(

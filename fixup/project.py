@@ -144,6 +144,8 @@ class Project:
             except SourceError as exc:
                 diagnostics.append(Diagnostic(f"skipped: {exc}", path=rel, severity="error"))
                 continue
+            except FileNotFoundError:
+                continue  # tracked, but deleted in the working tree: not part of the project
             except OSError as exc:
                 diagnostics.append(
                     Diagnostic(f"skipped: {exc.strerror}", path=rel, severity="error")
