@@ -236,15 +236,7 @@ def fix_command(
         err.print(f"fixup: error: {exc}", markup=False)
         code = EXIT_USAGE
     except KeyboardInterrupt as exc:
-        # Interrupted: SIGINT or SIGTERM under interruptible(); a bare KeyboardInterrupt: SIGINT.
-        signum = exc.signum if isinstance(exc, Interrupted) else signal.SIGINT
-        detail = exc.detail if isinstance(exc, Interrupted) else ""
-        err.print(
-            f"fixup: interrupted by {signal.Signals(signum).name}"
-            + (f": {detail}" if detail else ""),
-            markup=False,
-        )
-        code = 128 + signum
+        code = _interrupted(exc, err, "fixup")
     except Exception as exc:
         err.print(f"fixup: internal error: {type(exc).__name__}: {exc}", markup=False)
         if verbose:
@@ -370,6 +362,18 @@ def _fix(
     return _exit_status(report, err, quiet, pending=False)
 
 
+def _interrupted(exc: KeyboardInterrupt, err: Console, prog: str) -> int:
+    """Say what stopped the run (and what was written); the exit status: 128 + the signal."""
+    # Interrupted: SIGINT or SIGTERM under interruptible(); a bare KeyboardInterrupt: SIGINT.
+    signum = exc.signum if isinstance(exc, Interrupted) else signal.SIGINT
+    detail = exc.detail if isinstance(exc, Interrupted) else ""
+    err.print(
+        f"{prog}: interrupted by {signal.Signals(signum).name}" + (f": {detail}" if detail else ""),
+        markup=False,
+    )
+    return 128 + signum
+
+
 def _exit_status(report: Report, err: Console, quiet: bool, *, pending: bool) -> int:
     """1 when fixes are pending (``--check``) or any error was reported, else 0."""
     errors = sum(d.severity == "error" for d in report.diagnostics)
@@ -489,7 +493,8 @@ Exit codes:
   1    some module still fails to import after the fixes (a missing
        dependency, a time-out or a module that exits count as failures)
   2    usage or configuration error (e.g. no interpreter found)
-  123  internal error (please report it, with the traceback from -v)"""
+  123  internal error (please report it, with the traceback from -v)
+  130  interrupted by SIGINT (Ctrl-C); 143 by SIGTERM"""
 
 
 @main.command("doctor", epilog=DOCTOR_EXIT_CODES_HELP)
@@ -570,7 +575,7 @@ def doctor_command(
     """
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
-        code = run_doctor(
+        code = interruptible()(run_doctor)(
             path,
             python=python,
             timeout=timeout,
@@ -589,6 +594,8 @@ def doctor_command(
     except ConfigError as exc:
         err.print(f"fixup doctor: error: {exc}", markup=False)
         code = EXIT_USAGE
+    except KeyboardInterrupt as exc:
+        code = _interrupted(exc, err, "fixup doctor")
     except Exception as exc:
         err.print(f"fixup doctor: internal error: {type(exc).__name__}: {exc}", markup=False)
         err.print(
