@@ -25,7 +25,14 @@ from fixup.fixers import Fixer, all_fixers, get_fixer, select_fixers
 from fixup.pipeline import Report, run
 from fixup.project import Project
 from fixup.report import print_json, print_text
-from fixup.sinks import Interrupted, RefusedError, WriteError, interruptible, write_tree
+from fixup.sinks import (
+    Interrupted,
+    RefusedError,
+    WriteError,
+    applied_first,
+    interruptible,
+    write_tree,
+)
 from fixup.verify import Verification, make_check, verify
 
 EXIT_OK = 0
@@ -340,10 +347,11 @@ def _fix(
             branch_run = dataclasses.replace(branch_run, verification=verification.markdown())
         code = finish_branch(branch_run, report, err, quiet=quiet)
         return code if code != EXIT_OK else _exit_status(report, err, quiet, pending=False)
-    written = write_tree(
-        report, allow_dirty=allow_dirty, say=lambda note: err.print(note, markup=False)
-    )
+    written: list[str] | None = None
     try:
+        written = write_tree(
+            report, allow_dirty=allow_dirty, say=lambda note: err.print(note, markup=False)
+        )
         if not quiet:
             for fix in report.fixes:
                 err.print(f"fixed [{fix.fixer}] {fix.title}", markup=False)
@@ -355,10 +363,9 @@ def _fix(
             )
             _print_skipped(report, err)
     except Interrupted as exc:
-        count = f"{len(written)} file{'s' * (len(written) != 1)}"
-        raise Interrupted(
-            exc.signum, f"the fixes were applied first: all {count} written"
-        ) from None
+        if not written or exc.detail:
+            raise
+        raise Interrupted(exc.signum, applied_first(len(written))) from None
     return _exit_status(report, err, quiet, pending=False)
 
 

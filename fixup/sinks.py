@@ -121,22 +121,33 @@ def write_tree(
     ``say`` receives notes for the user (stale staged files removed). Raises RefusedError or
     WriteError (nothing was written) and Interrupted (SIGINT, SIGTERM: all written, or none).
     """
-    with _held_signals() as received:
-        try:
-            final = _write(report, allow_dirty, say, received)
-        except (RefusedError, WriteError, Interrupted):
+    final: dict[str, str | None] = {}
+    try:
+        with _held_signals() as received:
+            try:
+                final = _write(report, allow_dirty, say, received)
+            except (RefusedError, WriteError, Interrupted):
+                raise
+            except Exception as exc:
+                # e.g. git, killed by the same Ctrl-C: the interruption is the news.
+                if received:
+                    raise Interrupted(received[0], "nothing was written") from exc
+                raise
+    except Interrupted as exc:
+        if exc.detail or not final:
             raise
-        except Exception as exc:
-            # e.g. git, killed by the same Ctrl-C: the interruption is the news.
-            if received:
-                raise Interrupted(received[0], "nothing was written") from exc
-            raise
-    if received and final:
-        count = f"{len(final)} file{'s' * (len(final) != 1)}"
-        raise Interrupted(received[0], f"the fixes were applied first: all {count} written")
+        # A signal just as the handlers were put back: the fixes are written all the same.
+        received = [exc.signum]
     if received:
-        raise Interrupted(received[0], "nothing was written")
+        raise Interrupted(
+            received[0], applied_first(len(final)) if final else "nothing was written"
+        )
     return sorted(final)
+
+
+def applied_first(count: int) -> str:
+    """What an interruption after the renames says."""
+    return f"the fixes were applied first: all {count} file{'s' * (count != 1)} written"
 
 
 def _write(
