@@ -294,6 +294,16 @@ def test_a_file_fixup_cannot_parse_fails_every_mode(broken: Path) -> None:
     assert "Nothing to fix." in stderr
 
 
+def test_an_error_fails_a_branch_run_too(broken: Path) -> None:
+    write(broken, {"backend/routers/bad.py": "from ..services.db import session\ndef (:\n"})
+    commit_all(broken)
+    code, _, stderr = run_cli("--branch", "fixup/imports", str(broken))
+    assert code == 1, stderr
+    assert "1 error reported" in stderr
+    assert "from services.db" in git(broken, "show", f"fixup/imports:{ITEMS}")
+    assert run_cli("--branch", "fixup/other", "--exit-zero", str(broken))[0] == 0
+
+
 def test_exit_zero_reports_but_exits_0(broken: Path) -> None:
     write(broken, {"backend/routers/bad.py": "from ..services.db import session\ndef (:\n"})
     commit_all(broken)
