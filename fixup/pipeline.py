@@ -10,6 +10,7 @@ from fixup.config import Config
 from fixup.fix import Diagnostic, Fix
 from fixup.fixers import Fixer, FixerContext
 from fixup.project import ConflictError, Project
+from fixup.proof import disproof
 
 
 @dataclass
@@ -53,9 +54,23 @@ def run(
                 report.skipped.append((fix, "may change behaviour; apply it with --unsafe-fixes"))
                 continue
             try:
-                report.after = report.after.apply(fix)
+                after = report.after.apply(fix)
             except ConflictError as exc:
                 report.skipped.append((fix, str(exc)))
                 continue
+            failed = disproof(fix, after)
+            if failed is not None:
+                path, reason = failed
+                # An error: what the fix was for stays broken, and fixup could not prove a repair.
+                report.diagnostics.append(
+                    Diagnostic(
+                        f"not proposed: {fix.title}: {reason}",
+                        path=path,
+                        fixer=fix.fixer,
+                        severity="error",
+                    )
+                )
+                continue
+            report.after = after
             report.fixes.append(fix)
     return report
