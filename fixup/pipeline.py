@@ -58,7 +58,7 @@ def run(
             except ConflictError as exc:
                 report.skipped.append((fix, str(exc)))
                 continue
-            failed = disproof(fix, after)
+            failed = disproof(fix, report.after, after)
             if failed is not None:
                 path, reason = failed
                 # An error: what the fix was for stays broken, and fixup could not prove a repair.

@@ -28,9 +28,12 @@ from fixup.project import Project
 _Import = tuple[int, str, str]
 
 
-def disproof(fix: Fix, after: Project) -> tuple[str, str] | None:
-    """Why ``fix`` must not be proposed, given the snapshot ``after`` it produces, as (the file
-    at fault, the reason); None when it passes every check."""
+def disproof(fix: Fix, before: Project, after: Project) -> tuple[str, str] | None:
+    """Why ``fix`` must not be proposed, given the snapshots ``before`` and ``after`` it, as
+    (the file at fault, the reason); None when it passes every check.
+
+    An import the file already had (the same module and name, however it is written: a
+    relative import made absolute is the same import) is not the fix's claim."""
     for change in fix.changes:
         if change.after is None or not change.path.endswith((".py", ".pyi")):
             continue
@@ -39,9 +42,13 @@ def disproof(fix: Fix, after: Project) -> tuple[str, str] | None:
         except (SyntaxError, ValueError) as exc:
             line = f" (line {exc.lineno})" if isinstance(exc, SyntaxError) and exc.lineno else ""
             return change.path, f"the file would not parse after the fix{line}"
-        before = set(_imports(_parse(change.before))) if change.before is not None else set()
+        had = {
+            (_absolute(before, change.path, level, module), name)
+            for level, module, name in _imports(_parse(change.before))
+        }
         for item in _imports(tree):
-            if item in before:
+            level, module, name = item
+            if (_absolute(after, change.path, level, module), name) in had:
                 continue  # the fix keeps it; it is not the fix's claim
             reason = _unresolved(after, change.path, *item)
             if reason is not None:
