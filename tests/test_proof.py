@@ -74,3 +74,9 @@ def test_a_relative_import_made_absolute_is_the_same_import(tmp_path: Path) -> N
     }
     new = "try:\n    from app._speedups import x\nexcept ImportError:\n    x = None\n"
     assert prove(tmp_path, files, "app/main.py", new) is None
+
+
+def test_a_working_import_is_never_redirected(tmp_path: Path) -> None:
+    files = {**APP, "app/legacy.py": "class SecurityManager: ...\n"}
+    reason = prove(tmp_path, files, "app/main.py", "from app.legacy import SecurityManager\n")
+    assert reason is not None and "came from `app.security`, which works" in reason
