@@ -1,4 +1,8 @@
-"""The ``fixup`` command line."""
+"""The ``fixup`` command line.
+
+Imports are lazy: ``fixup --version``, ``--help`` and ``list`` load neither libcst nor
+GitPython nor rich; each command imports what it runs.
+"""
 
 from __future__ import annotations
 
@@ -7,25 +11,27 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn
 
 from fixup import __version__
-from fixup.branch import BranchFlags, load_base
-from fixup.branch import finish as finish_branch
-from fixup.branch import prepare as prepare_branch
-from fixup.config import Config, ConfigError, load_config
-from fixup.doctor import DEFAULT_TIMEOUT, run_doctor
-from fixup.fix import Diagnostic, changed_files
-from fixup.fixers import Fixer, all_fixers, get_fixer, select_fixers
-from fixup.pipeline import Report, run
-from fixup.project import Project
-from fixup.report import print_json, print_text
-from fixup.sinks import RefusedError, write_tree
-from fixup.verify import Verification, make_check, verify
+from fixup.config import ConfigError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from fixup.branch import BranchFlags
+    from fixup.config import Config
+    from fixup.fix import Diagnostic
+    from fixup.fixers import Fixer
+    from fixup.pipeline import Report
+    from fixup.project import Project
+    from fixup.verify import Verification
+
+#: ``fixup doctor --timeout``'s default: doctor's DEFAULT_TIMEOUT, written here because
+#: importing the doctor to read it would slow every command down (a test keeps them equal).
+DOCTOR_TIMEOUT = 30.0
 
 EXIT_OK = 0
 EXIT_PENDING = 1
@@ -189,6 +195,11 @@ def fix_command(
 
     Without --dry-run or --check the fixes are written to the working tree.
     """
+    from rich.console import Console
+
+    from fixup.branch import BranchFlags
+    from fixup.sinks import RefusedError
+
     err = Console(stderr=True, highlight=False, soft_wrap=True, no_color=color is False)
     try:
         code = _fix(
@@ -249,6 +260,14 @@ def _fix(
     verify_command: str | None = None,
     fold_moves: bool = False,
 ) -> int:
+    from fixup.branch import load_base
+    from fixup.branch import prepare as prepare_branch
+    from fixup.config import load_config
+    from fixup.fix import changed_files
+    from fixup.fixers import select_fixers
+    from fixup.project import Project
+    from fixup.report import print_json, print_text
+
     if not path.is_dir():
         raise ConfigError(f"{path}: no such folder")
     if fold_moves and not (dry_run and output_format == "text"):
@@ -317,7 +336,11 @@ def _fix(
             _print_skipped(report, err)
         if verification is not None:
             branch_run = dataclasses.replace(branch_run, verification=verification.markdown())
+        from fixup.branch import finish as finish_branch
+
         return finish_branch(branch_run, report, err, quiet=quiet)
+    from fixup.sinks import write_tree
+
     written = write_tree(report, allow_dirty=allow_dirty)
     if not quiet:
         for fix in report.fixes:
@@ -340,6 +363,10 @@ def _run_with_progress(
     err: Console,
     quiet: bool,
 ) -> Report:
+    from rich.progress import BarColumn, Progress, TextColumn
+
+    from fixup.pipeline import run
+
     if quiet or not err.is_terminal:
         return run(project, fixers, config, use_cache=use_cache)
     with Progress(
@@ -384,6 +411,8 @@ def _print_skipped(report: Report, err: Console) -> None:
 
 def _verify(report: Report, command: str, err: Console, quiet: bool) -> Verification | None:
     """``--verify CMD``: the verification (its ``report`` without the fixes it dropped)."""
+    from fixup.verify import make_check, verify
+
     if not report.fixes:
         return None
     check = make_check(command)
@@ -401,6 +430,8 @@ def _verify(report: Report, command: str, err: Console, quiet: bool) -> Verifica
 @main.command("list")
 def list_command() -> None:
     """List the fixers in pipeline order, one line each."""
+    from fixup.fixers import all_fixers
+
     width = max(len(f.name) for f in all_fixers())
     for fixer in all_fixers():
         click.echo(f"{fixer.name:<{width}}  {fixer.summary}")
@@ -410,6 +441,8 @@ def list_command() -> None:
 @click.argument("name")
 def explain_command(name: str) -> None:
     """Print a fixer's documentation."""
+    from fixup.fixers import get_fixer
+
     try:
         fixer = get_fixer(name)
     except ConfigError as exc:
@@ -422,6 +455,7 @@ def explain_command(name: str) -> None:
             + "\n"
         )
     if sys.stdout.isatty():
+        from rich.console import Console
         from rich.markdown import Markdown  # only here: it is slow to import
 
         Console().print(Markdown(text))
@@ -455,7 +489,7 @@ Exit codes:
     "--timeout",
     type=click.FloatRange(min=0, min_open=True),
     metavar="SECONDS",
-    default=DEFAULT_TIMEOUT,
+    default=DOCTOR_TIMEOUT,
     show_default=True,
     help="Seconds each module may take to import.",
 )
@@ -519,6 +553,10 @@ def doctor_command(
     project (nothing is written to PATH), with a time limit; failures are shown with file,
     line and the fixer that repairs them.
     """
+    from rich.console import Console
+
+    from fixup.doctor import run_doctor
+
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
         code = run_doctor(

@@ -63,6 +63,7 @@ from fixup.codemods.absolute_imports import (
 from fixup.codemods.nodes import code
 from fixup.fix import Diagnostic, FileChange, Fix, Plan, Provenance, Severity
 from fixup.fixers import FixerContext, Option
+from fixup.index import file_facts
 from fixup.parallel import map_in_processes
 from fixup.project import Project, stdlib_names
 from fixup.scan import StatementScanner
@@ -107,6 +108,9 @@ class FileResult:
     broken: list[str] = field(default_factory=list)
     #: (line, message, severity)
     notes: list[tuple[int | None, str, Severity]] = field(default_factory=list)
+    #: The index's facts of the rewritten text (its parse is the check that it parses), so
+    #: the fixers after this one do not parse it again. Not cached here: the index caches it.
+    facts: list[object] | None = None
 
 
 @dataclass(frozen=True)
@@ -148,6 +152,8 @@ def plan(ctx: FixerContext) -> Plan:
     todo.sort(key=lambda path: -len(project.files[path]))
     for path, result in zip(todo, map_in_processes(_convert_file, job, todo), strict=True):
         results[path] = result
+        if result.facts is not None:
+            ctx.facts.add(_spliced(project.files[path], result.edits), result.facts)
         ctx.cache.put(
             content_key(NAME, layout, path, project.files[path]),
             {"edits": result.edits, "broken": result.broken, "notes": result.notes},
@@ -203,14 +209,21 @@ def _make_fix(project: Project, path: str, result: FileResult) -> Fix:
 def _convert_file(job: _Job, path: str) -> FileResult:
     text = job.project.files[path]
     result = _plan_edits(job, path, text)
-    if result.edits and (error := _syntax_error(path, _spliced(text, result.edits))):
+    if not result.edits:
+        return result
+    facts = file_facts(_spliced(text, result.edits), path)
+    if facts.syntax_error is not None:
         # The edits replace whole statements with statements, so only a file that was
         # already broken fails here; either way nothing that does not parse is written.
+        message, line = facts.syntax_error
         original = _syntax_error(path, text)
-        reason = original or f"rewriting it would not parse ({error}); please report this"
+        reason = (
+            original or f"rewriting it would not parse (line {line}: {message}); please report this"
+        )
         return FileResult(
             notes=[*result.notes, (None, f"syntax error, file skipped: {reason}", "error")]
         )
+    result.facts = facts.to_json()
     return result
 
 
