@@ -1,7 +1,7 @@
 """The ``fixup`` command line.
 
-Imports are lazy: ``fixup --version``, ``--help`` and ``list`` load neither libcst nor
-GitPython nor rich; each command imports what it runs.
+Imports are lazy: ``fixup --version`` and ``--help`` load neither libcst, GitPython nor rich;
+each command imports what it runs.
 """
 
 from __future__ import annotations

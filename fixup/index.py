@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import sys
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
 FACTS_VERSION = "index-1"
 
 ModelKind = Literal["sqlalchemy", "sqlmodel", "pydantic", "plain"]
-MemberKind = Literal["column", "relationship", "field", "method", "other"]
+MemberKind = Literal["column", "relationship", "field", "other"]
 
 COLUMN_CALLS = frozenset(
     {"Column", "mapped_column", "column_property", "Field", "synonym", "deferred"}
@@ -106,7 +107,7 @@ def is_model_class(cls: ClassFacts) -> bool:
 # -------------------------------------------------------------------- the facts
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Definition:
     """A top-level statement that binds names by itself (not an import)."""
 
@@ -116,9 +117,9 @@ class Definition:
     end_line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Member:
-    """An attribute a class body binds."""
+    """An attribute a class body assigns (methods are only in ``ClassFacts.body_names``)."""
 
     name: str
     kind: MemberKind
@@ -132,7 +133,7 @@ class Member:
     mapped: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClassFacts:
     """A top-level class: its bases, the table it maps, its members, what kind of model it is."""
 
@@ -147,7 +148,7 @@ class ClassFacts:
     #: ``declared_attr`` ``__tablename__``, ``table=True``).
     maps_table: bool
     members: tuple[Member, ...]
-    #: Every name the body binds (dunder names included).
+    #: Every name the body binds: attributes, methods, dunder names.
     body_names: frozenset[str]
 
     def member(self, name: str) -> Member | None:
@@ -204,18 +205,24 @@ class FileFacts:
     def from_json(cls, data: Sequence[Any]) -> FileFacts:
         (names, star, getattr_, dynamic, all_names, all_line, from_imports, aliases, reads,
          writes, plain, definitions, classes, relative, runtime, error) = data  # fmt: skip
+        # Names recur across files: one copy each keeps a large project's facts small.
         return cls(
             bindings=ModuleBindings(
-                set(names), [(s[0], s[1]) for s in star], getattr_, dynamic, all_names, all_line
+                {_intern(n) for n in names},
+                [(s[0], s[1]) for s in star],
+                getattr_,
+                dynamic,
+                all_names,
+                all_line,
             ),
             imports=ImportFacts(
-                [(f[0], f[1], f[2], f[3], f[4]) for f in from_imports],
+                [(f[0], _intern(f[1]), _intern(f[2]), f[3], f[4]) for f in from_imports],
                 dict(aliases),
-                [(r[0], r[1]) for r in reads],
+                [(_intern(r[0]), r[1]) for r in reads],
                 list(writes),
             ),
-            plain_imports=[(p[0], p[1], p[2]) for p in plain],
-            definitions=[Definition(*d) for d in definitions],
+            plain_imports=[(_intern(p[0]), p[1], p[2]) for p in plain],
+            definitions=[Definition(_intern(d[0]), d[1], d[2], d[3]) for d in definitions],
             classes=[_class_from_json(c) for c in classes],
             has_relative_imports=relative,
             runtime_names=runtime,
@@ -224,8 +231,12 @@ class FileFacts:
 
 
 def _class_from_json(c: Sequence[Any]) -> ClassFacts:
-    members = tuple(Member(*m) for m in c[7])
-    return ClassFacts(c[0], c[1], c[2], tuple(c[3]), c[4], c[5], c[6], members, frozenset(c[8]))
+    members = tuple(Member(_intern(m[0]), *m[1:]) for m in c[7])
+    body = frozenset(_intern(n) for n in c[8])
+    return ClassFacts(_intern(c[0]), c[1], c[2], tuple(c[3]), c[4], c[5], c[6], members, body)
+
+
+_intern = sys.intern
 
 
 # -------------------------------------------------------------------- computing them
@@ -428,8 +439,6 @@ def _class_facts(node: ast.ClassDef, known: Mapping[str, str]) -> ClassFacts:
             body_names.add(statement.name)
             if statement.name == "__tablename__":
                 maps_table = True
-            else:
-                members.append(Member(statement.name, "method", _start(statement)))
             continue
         if not isinstance(statement, (ast.Assign, ast.AnnAssign)):
             continue
@@ -532,7 +541,7 @@ class FactStore:
 
     def get_many(self, texts: Sequence[str]) -> list[FileFacts]:
         """The facts of each text: from memory, else the cache, else parsed (on every core)."""
-        from fixup.parallel import map_in_processes
+        from fixup.parallel import imap_in_processes
 
         digests = [content_hash(t) for t in texts]
         todo: dict[str, int] = {}
@@ -549,7 +558,7 @@ class FactStore:
             todo[digest] = i
         if todo:
             order = sorted(todo.values(), key=lambda i: -len(texts[i]))
-            results = map_in_processes(_facts_job, texts, order)
+            results = imap_in_processes(_facts_job, texts, order)
             for i, data in zip(order, results, strict=True):
                 self.add(texts[i], data, digest=digests[i])
         return [self._facts[d] for d in digests]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -30,6 +30,12 @@ def map_in_processes(func: Callable[[Any, T], R], context: Any, items: Sequence[
 
     Pass the largest items first: the pool hands out work in order, so the cores finish together.
     """
+    return list(imap_in_processes(func, context, items))
+
+
+def imap_in_processes(func: Callable[[Any, T], R], context: Any, items: Sequence[T]) -> Iterator[R]:
+    """``map_in_processes`` as results come in, in order: the caller can keep what it needs of
+    each result and drop the rest, instead of holding every result at once."""
     global _CONTEXT, _FUNC
     jobs = min(
         len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8
@@ -40,10 +46,11 @@ def map_in_processes(func: Callable[[Any, T], R], context: Any, items: Sequence[
         or "fork" not in multiprocessing.get_all_start_methods()
         or os.environ.get("FIXUP_JOBS") == "1"
     ):
-        return [func(context, item) for item in items]
+        yield from (func(context, item) for item in items)
+        return
     _CONTEXT, _FUNC = context, func
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            return pool.map(_call, items, chunksize=max(1, len(items) // (jobs * 8)))
+            yield from pool.imap(_call, items, chunksize=max(1, min(len(items) // (jobs * 8), 32)))
     finally:
         _CONTEXT = _FUNC = None

@@ -26,6 +26,7 @@ import libcst as cst
 from libcst.metadata import GlobalScope, MetadataWrapper, PositionProvider, ScopeProvider
 
 from fixup.codemods.nodes import dotted_name, walk
+from fixup.index import PYDANTIC_BASES
 
 UseKind = Literal["runtime", "annotation", "registry"]
 StatementKind = Literal["docstring", "future", "import", "all", "definition"]
@@ -49,7 +50,7 @@ _MAPPING_MARKERS = frozenset(
 )
 _ENUM_BASES = frozenset({"Enum", "IntEnum", "StrEnum", "Flag", "IntFlag"})
 #: SQLModel is left out: its table classes resolve relationships their own way.
-_PYDANTIC_BASES = frozenset({"BaseModel", "RootModel", "BaseSettings"})
+_PYDANTIC_BASES = PYDANTIC_BASES
 
 
 @dataclass(frozen=True, eq=False)

@@ -189,9 +189,14 @@ class _Finder:
             p: index.facts(p) for p in index.paths() if not p.endswith(".pyi")
         }
         self._defined: dict[str, set[str] | str] = {}
+        self._packages: dict[str, str | None] = {}
 
     def absolute(self, importer: str, level: int, module: str) -> str | None:
-        return absolute_module(self.project.package_of(importer), level, module)
+        if level == 0:
+            return module or None
+        if importer not in self._packages:
+            self._packages[importer] = self.project.package_of(importer)
+        return absolute_module(self._packages[importer], level, module)
 
     def resolve(self, importer: str, module: str) -> str | None:
         root = self.project.import_root(importer)

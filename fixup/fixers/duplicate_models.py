@@ -674,7 +674,7 @@ def _back_populates(index: ProjectIndex, touched: Iterable[str]) -> list[Diagnos
                 if len(targets) != 1 or (path not in touched and targets[0][0] not in touched):
                     continue
                 target = targets[0][1]
-                if target.member(member.back_populates) is None:
+                if member.back_populates not in target.body_names:
                     diagnostics.append(
                         Diagnostic(
                             f"`{cls.name}.{member.name}` has back_populates={member.back_populates!r}, "

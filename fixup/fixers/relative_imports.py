@@ -64,7 +64,7 @@ from fixup.codemods.nodes import code
 from fixup.fix import Diagnostic, FileChange, Fix, Plan, Provenance, Severity
 from fixup.fixers import FixerContext, Option
 from fixup.index import file_facts
-from fixup.parallel import map_in_processes
+from fixup.parallel import imap_in_processes
 from fixup.project import Project, stdlib_names
 from fixup.scan import StatementScanner
 
@@ -150,10 +150,11 @@ def plan(ctx: FixerContext) -> Plan:
         else:
             todo.append(path)
     todo.sort(key=lambda path: -len(project.files[path]))
-    for path, result in zip(todo, map_in_processes(_convert_file, job, todo), strict=True):
+    for path, result in zip(todo, imap_in_processes(_convert_file, job, todo), strict=True):
         results[path] = result
         if result.facts is not None:
             ctx.facts.add(_spliced(project.files[path], result.edits), result.facts)
+            result.facts = None
         ctx.cache.put(
             content_key(NAME, layout, path, project.files[path]),
             {"edits": result.edits, "broken": result.broken, "notes": result.notes},
