@@ -530,6 +530,7 @@ class FactStore:
         self._cache = cache
         self._facts: dict[str, FileFacts] = {}
         self.parses: dict[str, int] = {}
+        self._last: ProjectIndex | None = None
 
     def _key(self, digest: str) -> str:
         from fixup.cache import content_key
@@ -574,6 +575,13 @@ class FactStore:
     def knows(self, text: str) -> bool:
         return content_hash(text) in self._facts
 
+    def index(self, project: Project) -> ProjectIndex:
+        """The index of ``project``; the last one is kept, so the fixers that see the same
+        snapshot share it."""
+        if self._last is None or self._last.project is not project:
+            self._last = ProjectIndex(project, self)
+        return self._last
+
     def save(self) -> None:
         if self._cache is not None:
             self._cache.save()
@@ -592,7 +600,7 @@ class ProjectIndex:
 
     def for_project(self, project: Project) -> ProjectIndex:
         """The index of another snapshot of the same run (facts of unchanged files reused)."""
-        return self if project is self.project else ProjectIndex(project, self.store)
+        return self if project is self.project else self.store.index(project)
 
     # ---------------------------------------------------------------- per file
 

@@ -67,7 +67,7 @@ class FixerContext:
     @cached_property
     def index(self) -> ProjectIndex:
         """The facts of ``project``'s files, each file parsed once (built on first use)."""
-        return ProjectIndex(self.project, self.facts)
+        return self.facts.index(self.project)
 
 
 @dataclass(frozen=True)

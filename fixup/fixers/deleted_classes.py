@@ -190,6 +190,8 @@ class _Finder:
         }
         self._defined: dict[str, set[str] | str] = {}
         self._packages: dict[str, str | None] = {}
+        self._resolved: dict[tuple[str | None, str], str | None] = {}
+        self._submodules: dict[tuple[str | None, str], bool] = {}
 
     def absolute(self, importer: str, level: int, module: str) -> str | None:
         if level == 0:
@@ -200,14 +202,21 @@ class _Finder:
 
     def resolve(self, importer: str, module: str) -> str | None:
         root = self.project.import_root(importer)
-        found = self.project.resolve(module, root) or self.project.resolve(module)
-        return found if found is not None and found in self.facts else None
+        key = (root, module)
+        if key not in self._resolved:
+            found = self.project.resolve(module, root) or self.project.resolve(module)
+            self._resolved[key] = found if found is not None and found in self.facts else None
+        return self._resolved[key]
 
     def is_submodule(self, module: str, name: str, importer: str) -> bool:
-        # module_exists covers compiled extension modules (libcst's `native`) as well.
-        return self.project.module_exists(
-            f"{module}.{name}", self.project.import_root(importer)
-        ) or self.project.module_exists(f"{module}.{name}")
+        root = self.project.import_root(importer)
+        key = (root, f"{module}.{name}")
+        if key not in self._submodules:
+            # module_exists covers compiled extension modules (libcst's `native`) as well.
+            self._submodules[key] = self.project.module_exists(
+                key[1], root
+            ) or self.project.module_exists(key[1])
+        return self._submodules[key]
 
     def defined(self, path: str, seen: frozenset[str] = frozenset()) -> set[str] | str:
         """The names ``path`` binds at the top level, or why that cannot be known."""

@@ -68,7 +68,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 
 import libcst as cst
 
@@ -149,11 +148,11 @@ def _is_plural(stem: str) -> bool:
 
 
 def _stem(path: str) -> str:
-    return PurePosixPath(path).stem
+    return path.rpartition("/")[2].removesuffix(".py")
 
 
 def _folder(path: str) -> str:
-    return PurePosixPath(path).parent.as_posix()
+    return path.rpartition("/")[0] or "."
 
 
 # -------------------------------------------------------------------- detection
@@ -167,7 +166,7 @@ def _model_paths(index: ProjectIndex) -> list[str]:
         p
         for p in index.paths()
         if p.endswith(".py")
-        and PurePosixPath(p).name != "__init__.py"
+        and p.rpartition("/")[2] != "__init__.py"
         and (index.classes(p) or (index.facts(p).syntax_error and "class " in project.files[p]))
         and project.module_name(p) is not None
     )

@@ -271,9 +271,13 @@ def _plan_edits(job: _Job, path: str, text: str) -> FileResult:
 
 
 def _spliced(text: str, edits: list[tuple[int, int, str]]) -> str:
-    for start, end, replacement in sorted(edits, reverse=True):
-        text = text[:start] + replacement + text[end:]
-    return text
+    parts: list[str] = []
+    position = 0
+    for start, end, replacement in sorted(edits):
+        parts += (text[position:start], replacement)
+        position = end
+    parts.append(text[position:])
+    return "".join(parts)
 
 
 def _syntax_error(path: str, text: str) -> str | None:

@@ -173,8 +173,6 @@ _DECLARATIVE_NAMES = frozenset(
     {"metadata", "registry", "__table__", "__tablename__", "__mapper__", "__mapper_args__"}
 )
 _IDENTIFIER = re.compile(r"^[A-Za-z_]\w*$")
-#: The cheap prefilter: an indented ``metadata =`` / ``registry: ...`` (a class member).
-_MEMBER_SCAN = re.compile(rf"^[ \t]+(?:{'|'.join(RESERVED)})[ \t]*[:=]", re.M)
 
 OPTIONS = {
     "rename": Option(
@@ -264,7 +262,7 @@ def _find_targets(
     project = index.project
     targets: list[_Target] = []
     for path in sorted(project.files_containing(*RESERVED)):
-        if not _MEMBER_SCAN.search(project.files[path]) or not _maps_reserved(index, path):
+        if not _maps_reserved(index, path):
             continue
         found = models.get(path)
         if found is None:
