@@ -197,9 +197,14 @@ def fix_command(
     """
     from rich.console import Console
 
-    from fixup.branch import BranchFlags
     from fixup.sinks import RefusedError
 
+    branch_args = (branch, base, update, author, signoff, pr, remote, force, tuple(labels), api_url)
+    branch_flags = None
+    if any(branch_args):  # the branch machinery (GitPython, the forge) only when asked for
+        from fixup.branch import BranchFlags
+
+        branch_flags = BranchFlags(*branch_args)
     err = Console(stderr=True, highlight=False, soft_wrap=True, no_color=color is False)
     try:
         code = _fix(
@@ -218,9 +223,7 @@ def fix_command(
             quiet,
             verbose,
             err,
-            branch_flags=BranchFlags(
-                branch, base, update, author, signoff, pr, remote, force, tuple(labels), api_url
-            ),
+            branch_flags=branch_flags,
             verify_command=verify_command,
             fold_moves=fold_moves,
         )
@@ -260,22 +263,19 @@ def _fix(
     verify_command: str | None = None,
     fold_moves: bool = False,
 ) -> int:
-    from fixup.branch import load_base
-    from fixup.branch import prepare as prepare_branch
     from fixup.config import load_config
     from fixup.fix import changed_files
-    from fixup.fixers import select_fixers
     from fixup.project import Project
     from fixup.report import print_json, print_text
+    from fixup.runcache import cache_for, run_key
+    from fixup.runcache import load as load_run
+    from fixup.runcache import save as save_run
 
     if not path.is_dir():
         raise ConfigError(f"{path}: no such folder")
     if fold_moves and not (dry_run and output_format == "text"):
         raise ConfigError("--fold-moves shapes the --dry-run text output; use it with --dry-run")
     config = load_config(path, config_file).with_flags(select, ignore, exclude, unsafe_fixes)
-    fixers = select_fixers(config.select, config.ignore)
-    for fixer in fixers:
-        fixer.resolve_options(config)  # validate before any work
     branch_options = branch_flags.resolve(config) if branch_flags is not None else None
     branch_run = None
     if branch_options is not None:
@@ -283,21 +283,34 @@ def _fix(
             raise ConfigError(
                 "--branch and --pr write commits; they do not go with --dry-run or --check"
             )
+        _fixers(config)  # validate before any work
+        from fixup.branch import prepare as prepare_branch
+
         branch_run = prepare_branch(path, branch_options, config)
-    project = (
-        Project.load(path, config) if branch_run is None else load_base(branch_run, path, config)
-    )
+    if branch_run is None:
+        project = Project.load(path, config)
+    else:
+        from fixup.branch import load_base
+
+        project = load_base(branch_run, path, config)
     if verbose:
         for root in project.roots.paths:
             err.print(
                 f"import root {root or '.'}/: {project.roots.sources.get(root, '')}", markup=False
             )
         err.print(
-            f"{len(project.files)} Python files, fixers: {', '.join(f.name for f in fixers)}",
+            f"{len(project.files)} Python files, fixers: {', '.join(f.name for f in _fixers(config))}",
             markup=False,
         )
 
-    report = _run_with_progress(project, fixers, config, not no_cache, err, quiet)
+    # A re-run on an unchanged project takes the last run's outcome and loads no fixer.
+    cache = cache_for(project, enabled=not no_cache and branch_run is None)
+    key = run_key(project, config) if cache.enabled else None
+    report = load_run(cache, key, project) if key else None
+    if report is None:
+        report = _run_with_progress(project, _fixers(config), config, not no_cache, err, quiet)
+        if key:
+            save_run(cache, key, report)
     verification = _verify(report, verify_command, err, quiet) if verify_command else None
     if verification is not None:
         report = verification.report
@@ -353,6 +366,16 @@ def _fix(
         )
         _print_skipped(report, err)
     return EXIT_OK
+
+
+def _fixers(config: Config) -> list[Fixer]:
+    """The fixers to run, their options validated (this imports them, and so libcst)."""
+    from fixup.fixers import select_fixers
+
+    fixers = select_fixers(config.select, config.ignore)
+    for fixer in fixers:
+        fixer.resolve_options(config)
+    return fixers
 
 
 def _run_with_progress(

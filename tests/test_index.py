@@ -301,3 +301,55 @@ def test_doctor_timeout_default_matches_the_doctor() -> None:
     from fixup.doctor import DEFAULT_TIMEOUT
 
     assert DOCTOR_TIMEOUT == DEFAULT_TIMEOUT
+
+
+# ---------------------------------------------------------------- the run cache
+
+
+def fixup_in_subprocess(root: Path, *args: str) -> tuple[str, str, list[str]]:
+    """Run ``fixup ARGS ROOT`` in a fresh interpreter: (stdout, stderr, heavy modules loaded)."""
+    code = (
+        "import sys\n"
+        "from fixup.cli import main\n"
+        "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+        "print('LOADED', sorted(m for m in ('libcst', 'fixup.fixers.relative_imports') "
+        "if m in sys.modules))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, *args, str(root)], capture_output=True, text=True, check=True
+    )
+    out, _, loaded = proc.stdout.rpartition("LOADED ")
+    return out, proc.stderr, eval(loaded)
+
+
+def relative_import_project(root: Path) -> None:
+    commit(
+        root,
+        {
+            "app/__init__.py": "",
+            "app/models.py": "X = 1\n",
+            "app/api/__init__.py": "",
+            "app/api/views.py": "from ..models import X\n",
+        },
+        "Add",
+        0,
+    )
+
+
+def test_a_warm_rerun_loads_no_fixer_and_says_the_same(tmp_path: Path) -> None:
+    relative_import_project(tmp_path)
+    cold = fixup_in_subprocess(tmp_path, "--dry-run")
+    warm = fixup_in_subprocess(tmp_path, "--dry-run")
+    assert "+from app.models import X" in cold[0]
+    assert warm[:2] == cold[:2]
+    assert cold[2] == ["fixup.fixers.relative_imports", "libcst"]
+    assert warm[2] == []
+
+
+def test_a_changed_file_misses_the_run_cache(tmp_path: Path) -> None:
+    relative_import_project(tmp_path)
+    fixup_in_subprocess(tmp_path, "--dry-run")
+    (tmp_path / "app/api/views.py").write_text("from ..models import X as Y\n")
+    out, _, loaded = fixup_in_subprocess(tmp_path, "--dry-run")
+    assert "+from app.models import X as Y" in out
+    assert "libcst" in loaded
