@@ -99,11 +99,6 @@ def model_kind(
     return "plain"
 
 
-def is_model_class(cls: ClassFacts) -> bool:
-    """A SQLAlchemy declarative class, a SQLModel table, or a Pydantic model."""
-    return cls.kind != "plain"
-
-
 # -------------------------------------------------------------------- the facts
 
 
@@ -647,9 +642,9 @@ class ProjectIndex:
             names: set[str] | None = None
             if path is not None and path in self._facts:
                 facts = self._facts[path]
-                b = facts.bindings
-                if not (facts.syntax_error or b.has_getattr or b.dynamic or b.star_imports):
-                    names = set(b.names)
+                made_at_run_time = self.runtime_names(path)
+                if not (facts.syntax_error or made_at_run_time or facts.bindings.star_imports):
+                    names = set(facts.bindings.names)
             self._bindings[module] = names
         return self._bindings[module]
 

@@ -353,3 +353,24 @@ def test_a_changed_file_misses_the_run_cache(tmp_path: Path) -> None:
     out, _, loaded = fixup_in_subprocess(tmp_path, "--dry-run")
     assert "+from app.models import X as Y" in out
     assert "libcst" in loaded
+
+
+def test_deleted_classes_leaves_modules_with_names_made_at_run_time_alone(tmp_path: Path) -> None:
+    from fixup.fixers import FixerContext, deleted_classes
+
+    project = Project.from_files(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/msg_pb2.py": "_builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, __name__, _g)\n",
+            "app/stubbed.py": "X = 1\n",
+            "app/stubbed.pyi": "X: int\nY: int\n",
+            "app/main.py": "from app.msg_pb2 import Hello\nfrom app.stubbed import Y\n",
+        },
+    )
+    ctx = FixerContext(project=project, options={}, cache=Cache(None, "x"), config=Config())
+    plan = deleted_classes.plan(ctx)
+    assert plan.fixes == []
+    assert [d.severity for d in plan.diagnostics] == ["info", "info"]
+    assert "protocol buffer" in plan.diagnostics[0].message
+    assert ".pyi stub" in plan.diagnostics[1].message
