@@ -374,3 +374,25 @@ def test_deleted_classes_leaves_modules_with_names_made_at_run_time_alone(tmp_pa
     assert [d.severity for d in plan.diagnostics] == ["info", "info"]
     assert "protocol buffer" in plan.diagnostics[0].message
     assert ".pyi stub" in plan.diagnostics[1].message
+
+
+def test_facts_of_absolutised_imports_match_a_parse_of_the_new_text() -> None:
+    from fixup.index import with_absolute_imports
+
+    before = textwrap.dedent(
+        """\
+        from . import models
+        from .models import User, Item as I
+        from .. import *
+
+
+        def late():
+            from .models import Late
+            return models.X, User, I, Late
+        """
+    )
+    after = before.replace("from . import", "from app.api import", 1)
+    after = after.replace("from .models", "from app.api.models").replace("from ..", "from app")
+    moves = {(1, "", 1): "app.api", (1, "models", 2): "app.api.models", (2, "", 3): "app"}
+    moves[(1, "models", 7)] = "app.api.models"
+    assert with_absolute_imports(file_facts(before), moves) == file_facts(after)
