@@ -292,6 +292,15 @@ def _relative_imports(text: str, tree: ast.Module) -> list[tuple[Span, ast.Impor
     ]
 
 
+def _parses(statement: str) -> bool:
+    """The replacement is one statement that parses: spliced over the exact span of one, the
+    file parses as before, without parsing all of it again."""
+    try:
+        return len(ast.parse(statement).body) == 1
+    except (SyntaxError, ValueError):
+        return False
+
+
 def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
     """Every statement, nested ones included, without walking expressions (imports are
     statements, so this finds them all at a fraction of ``ast.walk``'s cost)."""
@@ -354,6 +363,7 @@ def _plan_edits(
             moves is not None
             and target is not None
             and replacement.count("\n") == source.count("\n")
+            and _parses(replacement)
         ):
             moves[(level, dotted(node)[level:], span.line)] = target
         else:
