@@ -382,7 +382,7 @@ def _spliced(text: str, edits: list[tuple[int, int, str]]) -> str:
 
 
 def _convert_whole_module(job: _Job, path: str, text: str) -> FileResult:
-    """The slow path, for files the scan cannot cut into statements: parse it all."""
+    """The slow path, for statements libcst cannot read one by one: parse the whole module."""
     result = FileResult()
     try:
         module = job.project.parse(path)
