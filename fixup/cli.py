@@ -1,7 +1,7 @@
 """The ``fixup`` command line.
 
-Imports are lazy: ``fixup --version`` and ``--help`` load neither libcst, GitPython nor rich;
-each command imports what it runs.
+Imports are lazy: ``fixup --version`` and ``--help`` load neither libcst nor rich; each command
+imports what it runs.
 """
 
 from __future__ import annotations
@@ -201,7 +201,7 @@ def fix_command(
 
     branch_args = (branch, base, update, author, signoff, pr, remote, force, tuple(labels), api_url)
     branch_flags = None
-    if any(branch_args):  # the branch machinery (GitPython, the forge) only when asked for
+    if any(branch_args):  # the branch machinery (git writes, the forge) only when asked for
         from fixup.branch import BranchFlags
 
         branch_flags = BranchFlags(*branch_args)
