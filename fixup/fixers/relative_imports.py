@@ -66,7 +66,7 @@ from fixup.codemods.absolute_imports import (
 from fixup.codemods.nodes import code
 from fixup.fix import Diagnostic, FileChange, Fix, Plan, Provenance, Severity
 from fixup.fixers import FixerContext, Option
-from fixup.index import file_facts, parse_with_facts, with_absolute_imports
+from fixup.index import absolute_module, file_facts, parse_with_facts, with_absolute_imports
 from fixup.parallel import imap_in_processes
 from fixup.project import Project, stdlib_names
 from fixup.scan import Span
@@ -422,14 +422,13 @@ def _resolve(job: _Job, path: str, node: cst.ImportFrom) -> Resolution | None:
         return None
     project = job.project
     module = dotted(node)[level:] or None
-    package = project.package_of(path) or ""
     root = project.import_root(path) or ""
-    bits = package.split(".") if package else []
-    if len(bits) >= level:
+    target = absolute_module(project.package_of(path) or "", level, module)
+    if target is not None:
         if job.style == "broken":
             return None
-        target = ".".join(bits[: len(bits) - level + 1] + ([module] if module else []))
         return _check_shadowing(project, Resolution(Target(target), broken=False), root)
+    # Python cannot resolve it (beyond the top-level package): find what it meant on disk.
     return _resolve_on_disk(project, path, level, module, node, root)
 
 
