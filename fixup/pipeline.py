@@ -9,6 +9,7 @@ from fixup.cache import Cache
 from fixup.config import Config
 from fixup.fix import Diagnostic, Fix
 from fixup.fixers import Fixer, FixerContext
+from fixup.index import FactStore
 from fixup.project import ConflictError, Project
 from fixup.proof import disproof
 
@@ -37,14 +38,21 @@ def run(
     *,
     use_cache: bool = True,
     on_fixer: Callable[[Fixer], None] | None = None,
+    facts: FactStore | None = None,
 ) -> Report:
     report = Report(before=project, after=project, diagnostics=list(project.diagnostics))
+    if facts is None:
+        facts = FactStore(Cache.for_project(project.root, "index", enabled=use_cache))
     for fixer in fixers:
         if on_fixer is not None:
             on_fixer(fixer)
         cache = Cache.for_project(project.root, fixer.name, enabled=use_cache)
         ctx = FixerContext(
-            project=report.after, options=fixer.resolve_options(config), cache=cache, config=config
+            project=report.after,
+            options=fixer.resolve_options(config),
+            cache=cache,
+            config=config,
+            facts=facts,
         )
         plan = fixer.plan(ctx)
         cache.save()
@@ -73,4 +81,5 @@ def run(
                 continue
             report.after = after
             report.fixes.append(fix)
+    facts.save()
     return report

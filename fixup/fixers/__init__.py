@@ -18,12 +18,13 @@ import importlib
 import pkgutil
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 from fixup.cache import Cache
 from fixup.config import Config, ConfigError, unknown_name
 from fixup.fix import Plan
+from fixup.index import FactStore, ProjectIndex
 from fixup.project import Project
 
 
@@ -79,6 +80,13 @@ class FixerContext:
     cache: Cache
     #: The whole run's configuration (roots, unsafe-fixes), for fixers that need it.
     config: Config = field(default_factory=Config)
+    #: The run's facts by content (shared by every snapshot); ``index`` reads through it.
+    facts: FactStore = field(default_factory=FactStore)
+
+    @cached_property
+    def index(self) -> ProjectIndex:
+        """The facts of ``project``'s files, each file parsed once (built on first use)."""
+        return self.facts.index(self.project)
 
 
 @dataclass(frozen=True)
