@@ -724,14 +724,20 @@ def _classify(
 
 
 def _defined_elsewhere(project: Project, name: str, module: str) -> bool:
-    """True when a project module other than ``module`` defines ``name`` at module level."""
+    """True when a project module other than ``module`` defines ``name`` at module level (one
+    that can be imported: not a file a module of the same name shadows)."""
     definition = re.compile(
         rf"^(?:class|def|async[ \t]+def)[ \t]+{re.escape(name)}\b|^{re.escape(name)}[ \t]*[:=]",
         re.M,
     )
     own = project.resolve(module)
+
+    def importable(path: str) -> bool:
+        dotted = project.module_name(path)
+        return dotted is not None and project.resolve(dotted) == path
+
     return any(
-        path != own and definition.search(project.files[path])
+        path != own and definition.search(project.files[path]) and importable(path)
         for path in project.files_containing(name)
     )
 
