@@ -127,6 +127,11 @@ def facts(project: Project, path: str) -> FileFacts | None:
     return _facts_of(project.files[path], project.package_of(path))
 
 
+def facts_of_text(text: str, package: str | None) -> FileFacts | None:
+    """The facts of a text that is not the project's (an old version of a file)."""
+    return _facts_of(text, package)
+
+
 @lru_cache(maxsize=4096)
 def _facts_of(text: str, package: str | None) -> FileFacts | None:
     try:

@@ -137,6 +137,8 @@ class _Target:
     path: str
     cls: ClassFacts
     fields: list[Field]
+    #: (path, class name) of its bases in the project.
+    bases: frozenset[tuple[str, str]] = frozenset()
     #: Field name -> new name (rename mode).
     renames: dict[str, str] = field(default_factory=dict)
 
@@ -159,6 +161,9 @@ def plan(ctx: FixerContext) -> Plan:
         if fix is not None:
             out.fixes.append(fix)
         return out
+    # A class whose base gets the setting inherits it.
+    configured = {(t.path, t.cls.name) for t in targets}
+    targets = [t for t in targets if not t.bases & configured]
     for path in dict.fromkeys(t.path for t in targets):
         group = [t for t in targets if t.path == path]
         fix = _namespace_fix(project, path, group, out)
@@ -270,7 +275,8 @@ def _targets(
                 )
         wanted = concerned + (shadowing if rename else [])
         if wanted:
-            targets.append(_Target(path, cls, sorted(wanted, key=lambda f: f.line)))
+            bases = frozenset((p, c.name) for p, c in chain[1:])
+            targets.append(_Target(path, cls, sorted(wanted, key=lambda f: f.line), bases))
     return targets
 
 
