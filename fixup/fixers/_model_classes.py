@@ -313,7 +313,12 @@ def _consumes_input(decorator: ast.expr) -> bool:
 
 
 def _read_config(value: ast.expr | None, line: int) -> Config:
-    if isinstance(value, ast.Call) and not value.args and all(k.arg for k in value.keywords):
+    if (
+        isinstance(value, ast.Call)
+        and _dotted(value.func).rpartition(".")[2] in ("ConfigDict", "SettingsConfigDict", "dict")
+        and not value.args
+        and all(k.arg for k in value.keywords)
+    ):
         return Config(
             "call", line, tuple((str(k.arg), ast.unparse(k.value)) for k in value.keywords)
         )

@@ -439,9 +439,16 @@ class _ConfigEditor(cst.CSTTransformer):
         at = 1 if body and _is_docstring(body[0]) else 0
         following = body[at] if at < len(body) else None
         if isinstance(following, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
-            # The new line takes the blank lines above the statement it goes before.
-            line = line.with_changes(leading_lines=following.leading_lines)
-            body[at] = following.with_changes(leading_lines=[])
+            # The new line takes the blank lines above the statement it goes before (its
+            # comments stay with it).
+            blank = 0
+            while (
+                blank < len(following.leading_lines)
+                and following.leading_lines[blank].comment is None
+            ):
+                blank += 1
+            line = line.with_changes(leading_lines=following.leading_lines[:blank])
+            body[at] = following.with_changes(leading_lines=following.leading_lines[blank:])
         body.insert(at, line)
         return updated_node.with_changes(body=updated_node.body.with_changes(body=body))
 
