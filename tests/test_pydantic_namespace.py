@@ -166,7 +166,9 @@ def test_merges_into_one_line_config_and_uses_module_alias(tmp_path: Path) -> No
     }
     after, _ = fixed(tmp_path, files)
     text = after["app/schemas.py"]
-    assert "model_config = pydantic.ConfigDict(from_attributes=True, protected_namespaces=())" in text
+    assert (
+        "model_config = pydantic.ConfigDict(from_attributes=True, protected_namespaces=())" in text
+    )
     assert "    model_config = pydantic.ConfigDict(protected_namespaces=())\n    model_path" in text
     assert "from pydantic import" not in text
 

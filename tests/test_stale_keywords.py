@@ -79,9 +79,9 @@ def test_noop_when_every_keyword_is_a_field_or_alias(repo: Path) -> None:
         repo,
         {
             "app/__init__.py": "",
-            "app/schemas.py": schema("title", "body").replace(
-                "body: str = ''", "body: str = Field('', alias='text')"
-            ).replace("import BaseModel", "import BaseModel, Field"),
+            "app/schemas.py": schema("title", "body")
+            .replace("body: str = ''", "body: str = Field('', alias='text')")
+            .replace("import BaseModel", "import BaseModel, Field"),
             "app/views.py": view("title=row.title, text=row.text"),
         },
         "Add items",
@@ -247,7 +247,10 @@ def test_non_ascii_line_keeps_columns(tmp_path: Path) -> None:
             "app/views.py": view("id=1, desciption='café ☕'") + "# ünïcode\n",
         },
     )
-    write(tmp_path, {"app/other.py": "from app.schemas import Item\n\nx = ('é', Item(id=2, desciption='é'))\n"})
+    write(
+        tmp_path,
+        {"app/other.py": "from app.schemas import Item\n\nx = ('é', Item(id=2, desciption='é'))\n"},
+    )
     after, _ = applied(tmp_path)
     assert "Item(id=2, description='é')" in after["app/other.py"]
     assert "Item(id=1, description='café ☕')" in after["app/views.py"]
