@@ -142,11 +142,15 @@ def _facts_of(text: str, package: str | None) -> FileFacts | None:
     imports: dict[str, str] = {}
     for node in tree.body:
         _read_import(node, package, imports)
-    for function in ast.walk(tree):  # imports inside functions bind names there too
-        if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            for inner in ast.walk(function):
-                if isinstance(inner, (ast.Import, ast.ImportFrom)):
-                    _read_import(inner, package, imports, keep=True)
+    top = {id(node) for node in tree.body}
+    calls: list[CallFacts] = []
+    for item in ast.walk(tree):  # one walk: nested imports (they bind names there too), calls
+        if isinstance(item, ast.Call):
+            call = _read_call(item, lines)
+            if call is not None:
+                calls.append(call)
+        elif isinstance(item, (ast.Import, ast.ImportFrom)) and id(item) not in top:
+            _read_import(item, package, imports, keep=True)
     classes = tuple(
         _read_class(node, imports) for node in tree.body if isinstance(node, ast.ClassDef)
     )
@@ -156,8 +160,7 @@ def _facts_of(text: str, package: str | None) -> FileFacts | None:
             called = _absolute(_dotted(node.value.func), imports)
             if called in _DECLARATIVE_FACTORIES:
                 bases.update(t.id for t in node.targets if isinstance(t, ast.Name))
-    calls = tuple(_read_calls(tree, lines))
-    return FileFacts(tuple(imports.items()), classes, frozenset(bases), calls)
+    return FileFacts(tuple(imports.items()), classes, frozenset(bases), tuple(calls))
 
 
 def _read_import(
@@ -344,25 +347,23 @@ def _class_config(node: ast.ClassDef) -> tuple[tuple[str, str], ...]:
     return tuple(values)
 
 
-def _read_calls(tree: ast.Module, lines: list[str]) -> list[CallFacts]:
-    calls = []
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Call) or not node.keywords:
+def _read_call(node: ast.Call, lines: list[str]) -> CallFacts | None:
+    if not node.keywords or not isinstance(node.func, (ast.Name, ast.Attribute)):
+        return None
+    callee = _dotted(node.func)
+    if not callee or not callee.rpartition(".")[2][:1].isupper():
+        return None  # a class is called by a capitalised name; the cheap filter
+    keywords = []
+    unpacks = any(isinstance(a, ast.Starred) for a in node.args)
+    for keyword in node.keywords:
+        if keyword.arg is None:
+            unpacks = True
             continue
-        callee = _dotted(node.func) if isinstance(node.func, (ast.Name, ast.Attribute)) else ""
-        if not callee or not callee.rpartition(".")[2][:1].isupper():
-            continue  # a class is called by a capitalised name; the cheap filter
-        keywords = []
-        unpacks = any(isinstance(a, ast.Starred) for a in node.args)
-        for keyword in node.keywords:
-            if keyword.arg is None:
-                unpacks = True
-                continue
-            line = lines[keyword.lineno - 1] if keyword.lineno <= len(lines) else ""
-            column = len(line.encode()[: keyword.col_offset].decode(errors="replace"))
-            keywords.append(Keyword(keyword.arg, keyword.lineno, column))
-        calls.append(CallFacts(callee, node.lineno, tuple(keywords), len(node.args), unpacks))
-    return calls
+        line = lines[keyword.lineno - 1] if keyword.lineno <= len(lines) else ""
+        # ast counts UTF-8 bytes, libcst characters.
+        column = len(line.encode()[: keyword.col_offset].decode(errors="replace"))
+        keywords.append(Keyword(keyword.arg, keyword.lineno, column))
+    return CallFacts(callee, node.lineno, tuple(keywords), len(node.args), unpacks)
 
 
 # ---------------------------------------------------------------- resolving classes

@@ -127,6 +127,7 @@ def plan(ctx: FixerContext) -> Plan:
     models: dict[tuple[str, str], _Model | None] = {}
     history: dict[tuple[str, str], dict[str, tuple[str, HistoryCommit | None]]] = {}
     edits: dict[str, _FileEdits] = {}
+    backrefs = _backrefs(project)
     for path in sorted(project.python_files()):
         text = project.files[path]
         if "=" not in text or not _CALL_SCAN.search(text):
@@ -137,7 +138,7 @@ def plan(ctx: FixerContext) -> Plan:
         for call in found.calls:
             key = (path, call.callee)
             if key not in models:
-                models[key] = _model(project, path, call.callee)
+                models[key] = _model(project, path, call.callee, backrefs)
             model = models[key]
             if model is None or call.unpacks:
                 continue
@@ -160,7 +161,7 @@ def plan(ctx: FixerContext) -> Plan:
 # ---------------------------------------------------------------- the classes
 
 
-def _model(project: Project, path: str, callee: str) -> _Model | None:
+def _model(project: Project, path: str, callee: str, backrefs: set[str]) -> _Model | None:
     """The model class ``callee`` names in ``path``, with what its constructor accepts."""
     located = locate(project, path, callee)
     if located is None:
@@ -199,7 +200,7 @@ def _model(project: Project, path: str, callee: str) -> _Model | None:
     if kind == "sqlalchemy":
         fields = [f.name for c in reversed(classes) for f in c.mapped if not f.primary_key]
         accepted = set().union(*(c.members for c in classes)) | _DECLARATIVE_NAMES
-        accepted |= _backrefs(project)
+        accepted |= backrefs
     else:
         fields = [
             f.name
