@@ -342,3 +342,20 @@ def test_reads_pins_from_requirements_next_to_the_app(tmp_path: Path) -> None:
     git(tmp_path, "add", "-A")
     result, _ = plan(tmp_path, {})
     assert not result.fixes
+
+
+def test_noop_base_from_another_library(tmp_path: Path) -> None:
+    """A base from elsewhere may set protected_namespaces itself: fixup cannot see it."""
+    files = {
+        **V2,
+        "app/schemas.py": """\
+            from pydantic import BaseModel
+            from registry_sdk import RegistryMixin
+
+
+            class Info(RegistryMixin, BaseModel):
+                model_name: str
+            """,
+    }
+    result, _ = plan(tmp_path, files)
+    assert not result.fixes and not result.diagnostics

@@ -116,6 +116,42 @@ def test_noop_class_outside_the_project_and_unpacked_calls(repo: Path) -> None:
     assert not result.fixes and not result.diagnostics
 
 
+def test_settings_options_pass_and_a_plain_base_gives_no_fields(repo: Path) -> None:
+    commit(
+        repo,
+        {
+            "app/__init__.py": "",
+            "app/config.py": """\
+                from dataclasses import dataclass
+
+                from pydantic_settings import BaseSettings
+
+
+                class Settings(BaseSettings):
+                    database_url: str = "sqlite://"
+
+
+                class Annotated:
+                    hint: str
+
+
+                @dataclass
+                class Point(Annotated):
+                    x: int
+
+
+                settings = Settings(_env_file=".env")
+                origin = Point(x=0, hint="a plain base's annotation is no dataclass field")
+                """,
+        },
+        "Add settings",
+        0,
+    )
+    _, result = run(repo)
+    assert not result.fixes
+    assert [d.message.split(":")[0] for d in result.diagnostics] == ["Point(hint=...)"]
+
+
 # ---------------------------------------------------------------- renames from history
 
 

@@ -23,6 +23,8 @@ SQLMODEL_ROOTS = frozenset({"sqlmodel.SQLModel", "sqlmodel.main.SQLModel"})
 DECLARATIVE_ROOTS = frozenset(
     {"sqlalchemy.orm.DeclarativeBase", "sqlalchemy.orm.DeclarativeBaseNoMeta"}
 )
+#: Bases outside the project that define no fields and no configuration of their own.
+NEUTRAL_ROOTS = frozenset({"object", "typing.Generic", "abc.ABC"})
 DATACLASS_DECORATORS = frozenset({"dataclasses.dataclass", "pydantic.dataclasses.dataclass"})
 _DECLARATIVE_FACTORIES = frozenset(
     {"sqlalchemy.orm.declarative_base", "sqlalchemy.ext.declarative.declarative_base"}

@@ -90,6 +90,7 @@ from fixup.codemods.nodes import dotted_name
 from fixup.fix import Diagnostic, FileChange, Fix, Plan, Provenance
 from fixup.fixers import FixerContext, Option
 from fixup.fixers._model_classes import (
+    NEUTRAL_ROOTS,
     PYDANTIC_ROOTS,
     ClassFacts,
     Field,
@@ -237,7 +238,10 @@ def _targets(
         if not mine:
             continue
         resolved = lineage(project, path, cls)
+        # Only plain Pydantic models: a base from elsewhere may configure the namespaces.
         if resolved is None or not resolved[1] & PYDANTIC_ROOTS:
+            continue
+        if resolved[1] - PYDANTIC_ROOTS - NEUTRAL_ROOTS:
             continue
         chain = resolved[0]
         shadowing = [f for f in mine if f.name in BASEMODEL_ATTRIBUTES]

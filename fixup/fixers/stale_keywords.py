@@ -69,6 +69,7 @@ from fixup.fixers import FixerContext
 from fixup.fixers._model_classes import (
     DATACLASS_DECORATORS,
     DECLARATIVE_ROOTS,
+    NEUTRAL_ROOTS,
     PYDANTIC_ROOTS,
     SQLMODEL_ROOTS,
     CallFacts,
@@ -90,8 +91,6 @@ NAME = __name__.rpartition(".")[2].replace("_", "-")
 HISTORY_DEPTH = 50
 SIMILAR = 0.6
 _CALL_SCAN = re.compile(r"\b[A-Z]\w*\s*\(")
-#: Bases outside the project that define no fields of their own.
-_NEUTRAL_ROOTS = frozenset({"object", "typing.Generic", "abc.ABC"})
 #: Attributes every declarative class has.
 _DECLARATIVE_NAMES = frozenset({"metadata", "registry", "__table__", "__mapper__"})
 
@@ -142,7 +141,12 @@ def plan(ctx: FixerContext) -> Plan:
             model = models[key]
             if model is None or call.unpacks:
                 continue
-            unknown = [k for k in call.keywords if k.name not in model.accepted]
+            # ``_env_file=`` and other underscored keywords are the constructor's own options.
+            unknown = [
+                k
+                for k in call.keywords
+                if k.name not in model.accepted and not k.name.startswith("_")
+            ]
             if not unknown:
                 continue
             if (model.path, model.cls.name) not in history:
@@ -181,11 +185,13 @@ def _model(project: Project, path: str, callee: str, backrefs: set[str]) -> _Mod
         kind = "dataclass"
     else:
         return None
-    known = PYDANTIC_ROOTS | SQLMODEL_ROOTS | DECLARATIVE_ROOTS | _NEUTRAL_ROOTS
+    known = PYDANTIC_ROOTS | SQLMODEL_ROOTS | DECLARATIVE_ROOTS | NEUTRAL_ROOTS
     if roots - known - {"declarative_base()"}:
         return None  # a base outside the project may define fields
     classes = [c for _, c in chain]
-    if any(c.init or c.dynamic for c in classes):
+    if kind == "dataclass":  # only dataclass bases contribute fields
+        classes = [c for c in classes if set(c.decorators) & DATACLASS_DECORATORS]
+    if any(c.init or c.dynamic for _, c in chain):
         return None
     for c in classes:
         settings = dict(c.keywords)
