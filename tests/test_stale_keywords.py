@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -11,7 +14,7 @@ from fixup.config import Config
 from fixup.fix import Plan
 from fixup.fixers import FixerContext, get_fixer
 from fixup.project import Project
-from tests.golden import git
+from tests.golden import build_project, collect, git, run_cli
 
 
 def write(root: Path, files: dict[str, str]) -> None:
@@ -290,3 +293,27 @@ def test_non_ascii_line_keeps_columns(tmp_path: Path) -> None:
     after, _ = applied(tmp_path)
     assert "Item(id=2, description='é')" in after["app/other.py"]
     assert "Item(id=1, description='café ☕')" in after["app/views.py"]
+
+
+def test_seed_002_smoke_check_fails_before_and_passes_after(tmp_path: Path) -> None:
+    """The golden seed's own smoke script: the image fields are lost before, kept after."""
+    (case,) = [c for c in collect() if c.id == "stale_keywords/fix_seed_002_release_image_fields"]
+    root = build_project(case, tmp_path)
+
+    def smoke() -> subprocess.CompletedProcess[str]:
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+        return subprocess.run(
+            [sys.executable, "-c", "import scripts.smoke_releases"],
+            cwd=root / "backend",
+            env={**env, "PYTHONDONTWRITEBYTECODE": "1"},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    before = smoke()
+    assert before.returncode != 0 and "AssertionError" in before.stderr
+    code, _, stderr = run_cli("--select", "stale-keywords", str(root))
+    assert code == 0, stderr
+    after = smoke()
+    assert after.returncode == 0, after.stderr
