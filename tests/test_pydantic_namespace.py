@@ -359,3 +359,15 @@ def test_noop_base_from_another_library(tmp_path: Path) -> None:
     }
     result, _ = plan(tmp_path, files)
     assert not result.fixes and not result.diagnostics
+
+
+def test_one_line_class_is_reported(tmp_path: Path) -> None:
+    files = {
+        **V2,
+        "app/schemas.py": "from pydantic import BaseModel\n\n\nclass Info(BaseModel): model_name: str\n",
+    }
+    result, _ = plan(tmp_path, files)
+    assert not result.fixes
+    assert "app/schemas.py:4: Info has fields in Pydantic's protected namespace, but its body" in (
+        messages(result)
+    )

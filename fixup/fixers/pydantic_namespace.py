@@ -43,7 +43,8 @@ Pydantic v1 (``class Config``, a ``pydantic<2`` pin) has no protected namespace.
   still covers the field is reported, not overridden.
 - A field that shadows a ``BaseModel`` attribute (``model_fields``, ``model_copy``...): the
   configuration cannot repair that, so it is reported (``rename = true`` renames it).
-- A configuration it cannot read (``model_config = make_config()``): reported.
+- A configuration it cannot read (``model_config = make_config()``), or a class whose body is
+  on the ``class`` line: reported.
 
 ## Example
 
@@ -122,7 +123,8 @@ BASEMODEL_ATTRIBUTES = frozenset(
         "schema_json", "validate", "update_forward_refs", "fields",
     }
 )  # fmt: skip
-_FIELD_SCAN = re.compile(r"^[ \t]+model_\w+[ \t]*:", re.M)
+#: The cheap prefilter: an annotated ``model_...`` member (indented, or after ``class X(...):``).
+_FIELD_SCAN = re.compile(r"(?:^[ \t]+|\):[ \t]*)model_\w+[ \t]*:", re.M)
 _V2_CODE = re.compile(
     r"\b(ConfigDict|model_config|field_validator|model_validator|model_dump|pydantic_settings)\b"
 )
@@ -365,7 +367,21 @@ def _configure(
             config_dict = "ConfigDict"
             needs_import = any(t.cls.config is None for t in targets)
     names = {t.cls.name for t in targets}
-    module = module.visit(_ConfigEditor(names, settings, config_dict))
+    editor = _ConfigEditor(names, settings, config_dict)
+    module = module.visit(editor)
+    for target in targets:
+        if target.cls.name in editor.one_line:
+            out.diagnostics.append(
+                Diagnostic(
+                    f"{target.cls.name} has fields in Pydantic's protected namespace, but its "
+                    "body is on the class's line: set "
+                    f"{', '.join(f'{k}={v}' for k, v in settings.items())} by hand",
+                    path=path,
+                    line=target.cls.line,
+                    fixer=NAME,
+                )
+            )
+            return None
     return _import_from_pydantic(module, "ConfigDict") if needs_import else module
 
 
@@ -419,6 +435,8 @@ class _ConfigEditor(cst.CSTTransformer):
         self.settings = settings
         self.config_dict = config_dict
         self.depth = 0
+        #: Classes whose body is on the ``class`` line: left alone.
+        self.one_line: set[str] = set()
 
     def visit_ClassDef(self, node: cst.ClassDef) -> bool:
         self.depth += 1
@@ -431,7 +449,8 @@ class _ConfigEditor(cst.CSTTransformer):
         if self.depth != 0 or original_node.name.value not in self.class_names:
             return updated_node
         if not isinstance(updated_node.body, cst.IndentedBlock):
-            return updated_node  # ``class A(BaseModel): x: int`` on one line: left alone
+            self.one_line.add(original_node.name.value)  # ``class A(BaseModel): x: int``
+            return updated_node
         body: list[cst.BaseStatement] = list(updated_node.body.body)
         for index, statement in enumerate(body):
             merged = self._merge(statement)
