@@ -317,3 +317,23 @@ def test_seed_002_smoke_check_fails_before_and_passes_after(tmp_path: Path) -> N
     assert code == 0, stderr
     after = smoke()
     assert after.returncode == 0, after.stderr
+
+
+def test_a_field_set_through_its_alias_is_not_unset(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/schemas.py": """\
+                from pydantic import BaseModel, Field
+
+
+                class Item(BaseModel):
+                    label: str = Field(alias="name")
+                    description: str = ""
+                """,
+            "app/views.py": view("name='n', desciption='typo'"),
+        },
+    )
+    after, _ = applied(tmp_path)
+    assert "Item(name='n', description='typo')" in after["app/views.py"]

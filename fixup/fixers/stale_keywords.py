@@ -104,6 +104,8 @@ class _Model:
     accepted: frozenset[str]
     #: Fields in declaration order (bases first), the candidates for a rename.
     fields: tuple[str, ...]
+    #: Field -> the alias that also sets it.
+    aliases: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -217,7 +219,8 @@ def _model(project: Project, path: str, callee: str, backrefs: set[str]) -> _Mod
         accepted = set(fields) | {f.alias for c in classes for f in c.fields if f.alias}
         if kind == "sqlmodel":
             accepted |= set().union(*(c.members for c in classes))
-    return _Model(located[0], cls, kind, frozenset(accepted), tuple(dict.fromkeys(fields)))
+    aliases = tuple((f.name, f.alias) for c in classes for f in c.fields if f.alias)
+    return _Model(located[0], cls, kind, frozenset(accepted), tuple(dict.fromkeys(fields)), aliases)
 
 
 def _backrefs(project: Project) -> set[str]:
@@ -243,6 +246,7 @@ def _decide(
 ) -> Iterator[_Rename]:
     given = {k.name for k in call.keywords}
     positional = set(model.fields[: call.positional]) if model.kind == "dataclass" else set()
+    given |= {name for name, alias in model.aliases if alias in given}
     unmatched = [f for f in model.fields if f not in given and f not in positional]
     chosen: set[str] = set()
     for keyword in unknown:
