@@ -96,6 +96,7 @@ _FIXER_FOR_KIND = {
     "table-already-defined": "duplicate-models",
     "multiple-classes": "duplicate-models",
     "reserved-attribute": "reserved-attributes",
+    "unexpected-keyword": "stale-keywords",
 }
 
 
@@ -706,6 +707,8 @@ def _classify(
         kind = "pydantic"
     elif is_a("builtins.NameError"):
         kind = "name-error"
+    elif is_a("builtins.TypeError") and "got an unexpected keyword argument" in message:
+        kind = "unexpected-keyword"
     if is_mappers_key(target.key) and kind in ("error", "sqlalchemy"):
         kind = "mapper-configuration"
     if together:
