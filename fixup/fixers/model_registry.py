@@ -727,7 +727,7 @@ def _repair(
     statements: list[tuple[str, cst.SimpleStatementLine, tuple[str, ...]]] = []
     for model, names in missing:
         written, bound = _written(project, path, style, model, names)
-        clash = sorted(n for n in bound if n in facts.bindings)
+        clash = sorted(n for n in bound if n in facts.bindings and not _same_package(facts, n))
         if clash:
             out.diagnostics.append(
                 Diagnostic(
@@ -767,6 +767,12 @@ def _repair(
             for m in added
         ),
     )
+
+
+def _same_package(facts: _Facts, name: str) -> bool:
+    """``import app.hero`` binds ``app`` again where ``import app.team`` bound it: no clash."""
+    source = facts.bindings[name].source
+    return source is not None and not source.is_from and not source.names
 
 
 def _shown(identities: Iterable[str]) -> str:
@@ -903,7 +909,7 @@ def _insert(
     body = list(tree.body)
     indices = [i for i, _ in style.group]
     keys = [k for _, k in style.group]
-    ordered = len(keys) > 1 and keys == sorted(keys)
+    ordered = keys == sorted(keys)
     if indices:
         after = indices[-1] + 1
     else:
