@@ -409,3 +409,78 @@ def test_flask_sqlalchemy_models_and_another_app_are_told_apart(tmp_path: Path) 
         "app/models/__init__.py",
         "from app.models.post import Post\nfrom app.models.user import User\n",
     )
+
+
+def test_imports_under_type_checking_do_not_count(tmp_path: Path) -> None:
+    # project.py names Task in annotations only: at run time nothing imports task.py.
+    typed = "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from .task import Task\n"
+    check_transformed(
+        tmp_path,
+        {
+            **APP,
+            "app/models/project.py": model("Project", "projects", extra=typed),
+            "app/models/__init__.py": "from .project import Project\n",
+        },
+        "app/models/__init__.py",
+        "from .project import Project\nfrom .task import Task\n",
+    )
+
+
+def test_a_module_reexporting_one_model_is_no_registry(tmp_path: Path) -> None:
+    plan = check_noop(
+        tmp_path,
+        {
+            **APP,
+            "app/compat.py": '"""Old import path."""\n\nfrom app.models.project import Project\n',
+        },
+    )
+    assert plan.diagnostics == []
+
+
+def test_package_init_that_maps_tables_itself(tmp_path: Path) -> None:
+    check_transformed(
+        tmp_path,
+        {
+            **APP,
+            "app/models/__init__.py": model(
+                "Setting", "settings", extra="from .project import Project\n"
+            ),
+        },
+        "app/models/__init__.py",
+        model(
+            "Setting", "settings", extra="from .project import Project\nfrom .task import Task\n"
+        ),
+    )
+
+
+def test_tables_on_a_metadata_object(tmp_path: Path) -> None:
+    db = (
+        "from sqlalchemy import MetaData\nfrom sqlalchemy.orm import declarative_base\n\n"
+        "metadata = MetaData()\nBase = declarative_base(metadata=metadata)\n"
+    )
+    check_transformed(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/db.py": db,
+            "app/models/__init__.py": "",
+            "app/models/project.py": model("Project", "projects"),
+            "app/models/tags.py": (
+                "from sqlalchemy import Table\n\nfrom app.db import metadata\n\n"
+                "tags = Table('tags', metadata)\n"
+            ),
+            "app/models/other.py": (
+                "from sqlalchemy import MetaData, Table\n\nreports = MetaData()\n"
+                "report_rows = Table('report_rows', reports)\n"
+            ),
+            "migrations/env.py": (
+                "from app.db import metadata\nfrom app.models import project  # noqa: F401\n\n"
+                "target_metadata = metadata\n"
+            ),
+        },
+        "migrations/env.py",
+        (
+            "from app.db import metadata\nfrom app.models import project  # noqa: F401\n"
+            "from app.models import tags  # noqa: F401\n\ntarget_metadata = metadata\n"
+        ),
+    )

@@ -126,6 +126,8 @@ class _Import:
     eager: bool
     #: It is a statement of the module's body (not nested in ``if``/``try``/a function).
     top: bool
+    #: Under ``if TYPE_CHECKING``: it never runs.
+    typing_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -180,7 +182,7 @@ def _facts_of(text: str) -> _Facts | None:
     except (SyntaxError, ValueError):
         return None
     imports: list[_Import] = []
-    _collect_imports(tree.body, imports, eager=True, top=True)
+    _collect_imports(tree.body, imports, eager=True, top=True, typing=False)
     bindings: dict[str, _Binding] = {}
     tables: list[_Table] = []
     all_names: tuple[str, ...] | None = None
@@ -247,22 +249,26 @@ def _bind_import(bindings: dict[str, _Binding], item: _Import) -> None:
 
 
 def _collect_imports(
-    body: Iterable[ast.stmt], out: list[_Import], *, eager: bool, top: bool
+    body: Iterable[ast.stmt], out: list[_Import], *, eager: bool, top: bool, typing: bool
 ) -> None:
     for node in body:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 aliased = ((alias.name, alias.asname),) if alias.asname else ()
-                out.append(_Import(0, alias.name, aliased, False, node.lineno, eager, top))
+                out.append(_Import(0, alias.name, aliased, False, node.lineno, eager, top, typing))
         elif isinstance(node, ast.ImportFrom):
             names = tuple((a.name, a.asname or "") for a in node.names)
-            out.append(_Import(node.level, node.module or "", names, True, node.lineno, eager, top))
+            out.append(
+                _Import(node.level, node.module or "", names, True, node.lineno, eager, top, typing)
+            )
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            _collect_imports(node.body, out, eager=False, top=False)
+            _collect_imports(node.body, out, eager=False, top=False, typing=typing)
         elif isinstance(node, ast.If):
             lazy = _is_type_checking(node.test)
-            _collect_imports(node.body, out, eager=eager and not lazy, top=False)
-            _collect_imports(node.orelse, out, eager=eager, top=False)
+            _collect_imports(
+                node.body, out, eager=eager and not lazy, top=False, typing=typing or lazy
+            )
+            _collect_imports(node.orelse, out, eager=eager, top=False, typing=typing)
         else:
             for name in ("body", "orelse", "finalbody", "handlers"):
                 children = getattr(node, name, None)
@@ -271,7 +277,7 @@ def _collect_imports(
                     stmts += [
                         s for h in children if isinstance(h, ast.ExceptHandler) for s in h.body
                     ]
-                    _collect_imports(stmts, out, eager=eager, top=False)
+                    _collect_imports(stmts, out, eager=eager, top=False, typing=typing)
 
 
 def _value_binding(value: ast.expr | None, line: int) -> _Binding:
@@ -551,24 +557,36 @@ def _registries(
         if not project.is_package(p) and not _DEFINES.search(project.files[p])
     }
     for path in sorted(candidates):
-        if path not in project.files or path in models or _set_aside(path):
+        if path not in project.files or _set_aside(path):
             continue
         facts = _facts(project, path)
         if facts is None or facts.dynamic_imports:
             continue
         package = project.is_package(path)
-        if not package and not facts.only_imports:
+        if not package and (not facts.only_imports or path in models):
             continue
         registry = _Registry(path, "package" if package else "module")
+        imported: set[str] = set()
         for item in facts.imports:
             if not item.eager:
                 continue
             for target in _targets(project, path, item):
                 model = models.get(target)
-                if model is None or (package and not _below(path, target)):
+                if model is None or target == path or (package and not _below(path, target)):
                     continue
+                imported.add(target)
                 registry.metadata.update(model.tables)
                 registry.line = item.line
+        # A module that re-exports one model is a shim, not a registry, unless it also binds
+        # the declarative base (``db/base.py``: the base, then every model).
+        if not package and len(imported) < 2:
+            bases = {
+                identity
+                for name, binding in facts.bindings.items()
+                if (identity := metadata.resolve(path, name))
+                and identity.rpartition(".")[2] == (binding.name or name)
+            }
+            registry.metadata &= bases
         if registry.metadata:
             found.append(registry)
     # Packages below a package first, so an outer registry sees the inner one repaired.
@@ -655,9 +673,10 @@ def _targets(project: Project, path: str, item: _Import, *, parents: bool = Fals
 
 
 def _closure(project: Project, start: str, *, lazy: bool) -> set[str]:
-    """The files importing ``start`` runs, transitively. ``lazy``: every import counts, in
-    functions too, and the packages above each module (what the file may import: a model is
-    only missing when nothing could import it); otherwise only what runs at import time."""
+    """The files importing ``start`` runs, transitively. ``lazy``: imports in functions count
+    too, and the packages above each module (what the file may import: a model is only missing
+    when nothing could import it); otherwise only what runs at import time. Imports under ``if
+    TYPE_CHECKING`` never run (models often import each other there for annotations)."""
     seen: set[str] = set()
     pending = [start]
     while pending:
@@ -666,7 +685,7 @@ def _closure(project: Project, start: str, *, lazy: bool) -> set[str]:
         if facts is None:
             continue
         for item in facts.imports:
-            if not lazy and not item.eager:
+            if item.typing_only or (not lazy and not item.eager):
                 continue
             for target in _targets(project, path, item, parents=lazy):
                 if target not in seen:
