@@ -96,6 +96,7 @@ _FIXER_FOR_KIND = {
     "table-already-defined": "duplicate-models",
     "multiple-classes": "duplicate-models",
     "reserved-attribute": "reserved-attributes",
+    "unresolved-relationship": "model-registry",
 }
 
 
@@ -386,7 +387,8 @@ class Failure:
     #: A stable identifier: relative-import, missing-name (defined nowhere), moved-name (defined
     #: in another module), module-not-found (a project module), dependency-missing,
     #: circular-import, table-already-defined, multiple-classes, reserved-attribute (a model
-    #: attribute named ``metadata`` or ``registry``), mapper-configuration,
+    #: attribute named ``metadata`` or ``registry``), unresolved-relationship (a class a
+    #: relationship names was never imported), mapper-configuration,
     #: sqlalchemy, pydantic, name-error, syntax-error, exit, timeout, crash, not-checked, error.
     kind: str
     #: One line for the table, e.g. "dependency missing: jose".
@@ -698,6 +700,9 @@ def _classify(
             kind = "multiple-classes"
         elif re.search(r"Attribute name '\w+' (?:is|should be left) reserved", message):
             kind = "reserved-attribute"
+        elif "failed to locate a name" in message:
+            # relationship("Task") where nothing imported Task's module: a registry misses it.
+            kind = "unresolved-relationship"
         elif is_mappers_key(target.key):
             kind = "mapper-configuration"
         else:

@@ -11,7 +11,7 @@ from fixup.config import Config
 from fixup.fix import Plan
 from fixup.fixers import FixerContext, model_registry
 from fixup.project import Project
-from tests.golden import git
+from tests.golden import build_project, collect, git, import_modules
 
 BASE = """\
 from sqlalchemy.orm import DeclarativeBase
@@ -484,3 +484,12 @@ def test_tables_on_a_metadata_object(tmp_path: Path) -> None:
             "from app.models import tags  # noqa: F401\n\ntarget_metadata = metadata\n"
         ),
     )
+
+
+def test_seed_002_golden_case_fails_before_the_fix(tmp_path: Path) -> None:
+    """The golden case's check runs in alembic's folder, where `fixup doctor` does not look, so
+    the harness cannot prove it fails before the fix (imports_fail_before = false): this does."""
+    [case] = [c for c in collect() if c.path.name == "fix_seed_002_env_py_imports_models"]
+    result = import_modules(case, build_project(case, tmp_path))
+    assert result.returncode != 0
+    assert "expression 'Artifact' failed to locate a name" in result.stderr
