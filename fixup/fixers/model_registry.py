@@ -97,15 +97,21 @@ NAME = __name__.rpartition(".")[2].replace("_", "-")
 
 #: Files that may map tables or be a registry's declarative base: the cheap text test.
 _MODEL_NEEDLES = ("__tablename__", "__table__", "table=True", "Table(")
+#: The same, sharper, for the files that pass: a class attribute ``__tablename__`` or
+#: ``__table__``, ``table=True``, or a module-level ``name = Table(``.
+_MODEL_LINE = re.compile(
+    r"^[ \t]+__table(?:name)?__\s*[:=]|\btable\s*=\s*True|^\w+\s*(?::[^=\n]*)?=\s*[\w.]*Table\(",
+    re.M,
+)
 #: A registry that imports modules by name at run time may import every model.
-_DYNAMIC_IMPORT = re.compile(r"\bimport_module\b|__import__\(|\bpkgutil\b|\bwalk_packages\b")
+_DYNAMIC_IMPORTS = ("import_module", "__import__(", "pkgutil")
 #: Declarative base classes of SQLAlchemy: a class deriving from one is a declarative base.
 _SQLALCHEMY_BASES = frozenset({"DeclarativeBase", "DeclarativeBaseNoMeta"})
 #: Calls that make a declarative base (or an object whose ``.Model`` is one).
 _BASE_FACTORIES = frozenset({"declarative_base", "generate_base", "SQLAlchemy"})
 _ENV_FOLDERS = frozenset({"alembic", "migrations"})
 #: A module that defines functions or classes is no import-only registry (the cheap test).
-_DEFINES = re.compile(r"^(?:def|class|async def|@)\b", re.M)
+_DEFINITIONS = ("def ", "class ", "async def ", "@")
 
 
 # ---------------------------------------------------------------- facts (ast, one per file)
@@ -233,7 +239,7 @@ def _facts_of(text: str) -> _Facts | None:
         all_names=all_names,
         target_metadata=target,
         only_imports=only_imports,
-        dynamic_imports=bool(_DYNAMIC_IMPORT.search(text)),
+        dynamic_imports=any(needle in text for needle in _DYNAMIC_IMPORTS),
     )
 
 
@@ -356,12 +362,39 @@ def _is_type_checking(node: ast.expr) -> bool:
 # ---------------------------------------------------------------- which metadata
 
 
+class _Lookup:
+    """A snapshot and where its imports lead, memoised: the fixes this fixer makes edit files
+    but never add or remove one, so the answers hold for every snapshot it plans on."""
+
+    def __init__(
+        self, project: Project, memo: dict[tuple[str, str], str | None] | None = None
+    ) -> None:
+        self.project = project
+        self._memo = {} if memo is None else memo
+        self._search: dict[str, tuple[str, ...]] = {}
+
+    def on(self, project: Project) -> _Lookup:
+        return _Lookup(project, self._memo)
+
+    def resolve(self, importer: str, module: str) -> str | None:
+        """``project.resolve_from``, once per import root list and module."""
+        folder = importer.rpartition("/")[0]  # sys.path depends on the folder, not the file
+        search = self._search.get(folder)
+        if search is None:
+            search = self._search[folder] = self.project.sys_path(importer)
+        key = ("\0".join(search), module)
+        if key not in self._memo:
+            self._memo[key] = self.project.resolve_from(importer, module)
+        return self._memo[key]
+
+
 class _Metadata:
     """Which metadata a model maps its table on: names followed to the declarative base or
     ``MetaData`` object that defines them, across the project's imports."""
 
-    def __init__(self, project: Project) -> None:
-        self.project = project
+    def __init__(self, lookup: _Lookup) -> None:
+        self.lookup = lookup
+        self.project = lookup.project
         self._memo: dict[tuple[str, str], str | None] = {}
 
     def of_table(self, path: str, table: _Table) -> str | None:
@@ -411,10 +444,10 @@ class _Metadata:
                 return None
             if found.startswith("<module:"):
                 owner = found[8:-1]
-                target = self.project.resolve_from(path, owner)
+                target = self.lookup.resolve(path, owner)
                 if target is None:  # a package outside the project: sqlalchemy.orm...
                     found = self._external(owner, attr) or f"<module:{owner}.{attr}>"
-                elif self.project.resolve_from(path, f"{owner}.{attr}") is not None:
+                elif self.lookup.resolve(path, f"{owner}.{attr}") is not None:
                     found = f"<module:{owner}.{attr}>"
                 else:
                     found = self.resolve(target, attr, depth + 1)
@@ -454,9 +487,9 @@ class _Metadata:
             if not source.is_from:
                 # `import a.b` binds a; `import a.b as m` binds a.b
                 return f"<module:{absolute if source.names else absolute.split('.')[0]}>"
-            if self.project.resolve_from(path, f"{absolute}.{binding.name}") is not None:
+            if self.lookup.resolve(path, f"{absolute}.{binding.name}") is not None:
                 return f"<module:{absolute}.{binding.name}>"
-            target = self.project.resolve_from(path, absolute)
+            target = self.lookup.resolve(path, absolute)
             if target is None:
                 return self._external(absolute, binding.name)
             return self.resolve(target, binding.name, depth + 1)
@@ -508,9 +541,12 @@ class _Registry:
 def plan(ctx: FixerContext) -> Plan:
     project = ctx.project
     out = Plan()
-    metadata = _Metadata(project)
+    lookup = _Lookup(project)
+    metadata = _Metadata(lookup)
     models: dict[str, _ModelModule] = {}
     for path in project.files_containing(*_MODEL_NEEDLES):
+        if not _MODEL_LINE.search(project.files[path]):
+            continue
         module = project.module_name(path)
         facts = _facts(project, path)
         if module is None or facts is None or not facts.tables or _set_aside(path):
@@ -524,10 +560,10 @@ def plan(ctx: FixerContext) -> Plan:
             models[path] = _ModelModule(path, module, {k: tuple(v) for k, v in tables.items()})
     if not models:
         return out
-    registries = _registries(project, metadata, models)
+    registries = _registries(lookup, metadata, models)
     fixed = project
     for registry in registries:
-        fix = _repair(fixed, registry, models, out)
+        fix = _repair(lookup.on(fixed), registry, models, out)
         if fix is not None:
             out.fixes.append(fix)
             fixed = fixed.apply(fix)
@@ -547,14 +583,15 @@ def _set_aside(path: str) -> bool:
 
 
 def _registries(
-    project: Project, metadata: _Metadata, models: dict[str, _ModelModule]
+    lookup: _Lookup, metadata: _Metadata, models: dict[str, _ModelModule]
 ) -> list[_Registry]:
     """Every registry, packages deepest first, then import-only modules, then env.py files."""
+    project = lookup.project
     found: list[_Registry] = []
     candidates = {f"{folder}/__init__.py" for p in models for folder in _folders_above(p)} | {
         p
         for p in project.files_containing("import")
-        if not project.is_package(p) and not _DEFINES.search(project.files[p])
+        if not project.is_package(p) and not _defines(project.files[p])
     }
     for path in sorted(candidates):
         if path not in project.files or _set_aside(path):
@@ -570,7 +607,7 @@ def _registries(
         for item in facts.imports:
             if not item.eager:
                 continue
-            for target in _targets(project, path, item):
+            for target in _targets(lookup, path, item):
                 model = models.get(target)
                 if model is None or target == path or (package and not _below(path, target)):
                     continue
@@ -597,7 +634,7 @@ def _registries(
             continue
         exprs, line = facts.target_metadata
         identities = {metadata.of_metadata(path, e) for e in exprs} - {None}
-        reached = _closure(project, path, lazy=True)
+        reached = _closure(lookup, path, lazy=True)
         if identities and any(
             p in reached and set(m.tables) & identities for p, m in models.items()
         ):
@@ -633,6 +670,11 @@ def _env_files(project: Project) -> list[str]:
     )
 
 
+def _defines(text: str) -> bool:
+    """Whether a module defines functions or classes (then it is no import-only registry)."""
+    return text.startswith(_DEFINITIONS) or any(f"\n{d}" in text for d in _DEFINITIONS)
+
+
 def _folders_above(path: str) -> Iterator[str]:
     parts = path.split("/")[:-1]
     for i in range(len(parts), 0, -1):
@@ -644,19 +686,17 @@ def _below(init: str, path: str) -> bool:
     return path.startswith(folder + "/") if folder else True
 
 
-def _targets(project: Project, path: str, item: _Import, *, parents: bool = False) -> Iterator[str]:
+def _targets(lookup: _Lookup, path: str, item: _Import, *, parents: bool = False) -> Iterator[str]:
     """The project files one import statement runs (with ``parents``, the packages above them
     too; without, a ``from pkg import submodule`` does not count ``pkg`` itself)."""
-    absolute = _absolute(project, path, item.level, item.module)
+    absolute = _absolute(lookup.project, path, item.level, item.module)
     if absolute is None:
         return
     modules: list[str] = []
     submodules = [
         f"{absolute}.{name}"
         for name, _ in item.names
-        if item.is_from
-        and name != "*"
-        and project.resolve_from(path, f"{absolute}.{name}") is not None
+        if item.is_from and name != "*" and lookup.resolve(path, f"{absolute}.{name}") is not None
     ]
     if not item.is_from or len(submodules) < len(item.names):
         modules.append(absolute)
@@ -666,13 +706,13 @@ def _targets(project: Project, path: str, item: _Import, *, parents: bool = Fals
         parts = module.split(".")
         names = [".".join(parts[:i]) for i in range(1, len(parts) + 1)] if parents else [module]
         for name in names:
-            target = project.resolve_from(path, name)
+            target = lookup.resolve(path, name)
             if target is not None and target not in seen:
                 seen.add(target)
                 yield target
 
 
-def _closure(project: Project, start: str, *, lazy: bool) -> set[str]:
+def _closure(lookup: _Lookup, start: str, *, lazy: bool) -> set[str]:
     """The files importing ``start`` runs, transitively. ``lazy``: imports in functions count
     too, and the packages above each module (what the file may import: a model is only missing
     when nothing could import it); otherwise only what runs at import time. Imports under ``if
@@ -681,13 +721,13 @@ def _closure(project: Project, start: str, *, lazy: bool) -> set[str]:
     pending = [start]
     while pending:
         path = pending.pop()
-        facts = _facts(project, path)
+        facts = _facts(lookup.project, path)
         if facts is None:
             continue
         for item in facts.imports:
             if item.typing_only or (not lazy and not item.eager):
                 continue
-            for target in _targets(project, path, item, parents=lazy):
+            for target in _targets(lookup, path, item, parents=lazy):
                 if target not in seen:
                     seen.add(target)
                     pending.append(target)
@@ -711,13 +751,14 @@ class _Style:
 
 
 def _repair(
-    project: Project, registry: _Registry, models: dict[str, _ModelModule], out: Plan
+    lookup: _Lookup, registry: _Registry, models: dict[str, _ModelModule], out: Plan
 ) -> Fix | None:
+    project = lookup.project
     path = registry.path
     facts = _facts(project, path)
     if facts is None:
         return None
-    reached = _closure(project, path, lazy=True)
+    reached = _closure(lookup, path, lazy=True)
     module = project.module_name(path)
     missing: list[tuple[_ModelModule, tuple[str, ...]]] = []
     for model in sorted(models.values(), key=lambda m: m.module):
@@ -726,12 +767,12 @@ def _repair(
             continue
         if registry.kind == "package" and not _below(path, model.path):
             continue
-        if project.resolve_from(path, model.module) != model.path:
+        if lookup.resolve(path, model.module) != model.path:
             continue  # another app's module
         if (
             registry.kind != "env"
             and module is not None
-            and path in _closure(project, model.path, lazy=False)
+            and path in _closure(lookup, model.path, lazy=False)
         ):
             out.diagnostics.append(_cycle(registry, module, model, names))
             continue
@@ -742,7 +783,7 @@ def _repair(
         tree = project.parse(path)
     except cst.ParserSyntaxError:
         return None
-    style = _style(project, path, tree, models)
+    style = _style(lookup, path, tree, models)
     statements: list[tuple[str, cst.SimpleStatementLine, tuple[str, ...]]] = []
     for model, names in missing:
         written, bound = _written(project, path, style, model, names)
@@ -828,11 +869,10 @@ def _cycle(
     )
 
 
-def _style(
-    project: Project, path: str, tree: cst.Module, models: dict[str, _ModelModule]
-) -> _Style:
+def _style(lookup: _Lookup, path: str, tree: cst.Module, models: dict[str, _ModelModule]) -> _Style:
     """The form of the registry's last top-level model import (the default: an absolute
     ``from m import X  # noqa: F401``, or relative in a package)."""
+    project = lookup.project
     group: list[tuple[int, str]] = []
     template: cst.ImportFrom | cst.Import | None = None
     comment = ""
@@ -844,7 +884,7 @@ def _style(
         if not isinstance(node, (cst.Import, cst.ImportFrom)):
             continue
         item = _as_import(node)
-        if any(t in models for t in _targets(project, path, item)):
+        if any(t in models for t in _targets(lookup, path, item)):
             group.append((index, _sort_key(node)))
             template = node
             if isinstance(node, cst.ImportFrom) and not isinstance(node.names, cst.ImportStar):
@@ -860,7 +900,7 @@ def _style(
     absolute = _absolute(project, path, item.level, item.module) or ""
     if isinstance(template.names, cst.ImportStar):
         form = "star"
-    elif all(project.resolve_from(path, f"{absolute}.{n}") for n, _ in item.names):
+    elif all(lookup.resolve(path, f"{absolute}.{n}") for n, _ in item.names):
         form = "module"
     else:
         form = "names"
