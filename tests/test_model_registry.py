@@ -493,3 +493,41 @@ def test_seed_002_golden_case_fails_before_the_fix(tmp_path: Path) -> None:
     result = import_modules(case, build_project(case, tmp_path))
     assert result.returncode != 0
     assert "expression 'Artifact' failed to locate a name" in result.stderr
+
+
+def test_a_second_copy_of_a_model_is_reported_not_imported(tmp_path: Path) -> None:
+    # users.py and user.py both map `users`: importing both dies with "Table 'users' is
+    # already defined"; which copy lives is duplicate-models' decision.
+    _, plan = run(
+        tmp_path,
+        {
+            **APP,
+            "app/models/users.py": model("Member", "users"),
+            "app/models/user.py": model("User", "users"),
+            "app/models/__init__.py": "from .project import Project\nfrom .task import Task\nfrom .users import Member\n",
+        },
+    )
+    assert plan.fixes == []
+    [diagnostic] = plan.diagnostics
+    assert "app/models/users.py maps the same table 'users'" in diagnostic.message
+
+
+def test_registry_that_imports_a_missing_module_is_left_to_moved_modules(tmp_path: Path) -> None:
+    plan = check_noop(
+        tmp_path,
+        {
+            **APP,
+            "app/models/__init__.py": "from .image import Image\nfrom .project import Project\n",
+        },
+    )
+    assert plan.diagnostics == []
+
+
+def test_env_py_of_the_tests_is_no_registry(tmp_path: Path) -> None:
+    check_noop(
+        tmp_path,
+        {
+            **APP,
+            "tests/alembic/env.py": "from app.db import Base\nfrom app.models import project\n\ntarget_metadata = Base.metadata\n",
+        },
+    )

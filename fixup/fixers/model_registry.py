@@ -160,6 +160,8 @@ class _Table:
     line: int
     bases: tuple[str, ...] = ()
     metadata: str | None = None
+    #: The table's name, when the code spells it out.
+    table: str | None = None
 
 
 @dataclass(frozen=True)
@@ -204,6 +206,11 @@ def _facts_of(text: str) -> _Facts | None:
             continue
         if isinstance(node, ast.If) and _is_type_checking(node.test):
             continue
+        if isinstance(node, (ast.If, ast.Try)):
+            end = node.end_lineno or node.lineno
+            for item in imports:
+                if item.eager and not item.top and node.lineno <= item.line <= end:
+                    _bind_import(bindings, item)
         if isinstance(node, ast.ClassDef):
             only_imports = False
             bases = tuple(d for d in (_dotted(b) for b in node.bases) if d)
@@ -214,7 +221,8 @@ def _facts_of(text: str) -> _Facts | None:
             )
             bindings[node.name] = _Binding("class", node.lineno, bases, decorated_base=decorated)
             if _maps_table(node):
-                tables.append(_Table(node.name, node.lineno, bases=bases))
+                table = _table_name(node)
+                tables.append(_Table(node.name, node.lineno, bases=bases, table=table))
             continue
         targets, value = _assignment(node)
         if targets == ["__all__"]:
@@ -229,7 +237,10 @@ def _facts_of(text: str) -> _Facts | None:
         for name in targets:
             bindings[name] = _value_binding(value, node.lineno)
             if bindings[name].kind == "metadata" and bindings[name].name == "Table":
-                tables.append(_Table(name, node.lineno, metadata=bindings[name].exprs[0]))
+                table = _string(value.args[0]) if isinstance(value, ast.Call) else None
+                tables.append(
+                    _Table(name, node.lineno, metadata=bindings[name].exprs[0], table=table)
+                )
         if not targets and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             bindings[node.name] = _Binding("other", node.lineno)
     return _Facts(
@@ -316,6 +327,24 @@ def _maps_table(node: ast.ClassDef) -> bool:
             return False
         names.update(targets)
     return bool(names & {"__tablename__", "__table__"})
+
+
+def _table_name(node: ast.ClassDef) -> str | None:
+    for statement in node.body:
+        targets, value = _assignment(statement)
+        if "__tablename__" in targets:
+            return _string(value)
+        if "__table__" in targets and isinstance(value, ast.Call) and value.args:
+            return _string(value.args[0])
+    if any(k.arg == "table" for k in node.keywords):
+        return node.name.lower()  # SQLModel's default
+    return None
+
+
+def _string(node: ast.expr | None) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
 
 
 def _assignment(node: ast.stmt) -> tuple[list[str], ast.expr | None]:
@@ -527,6 +556,8 @@ class _ModelModule:
     module: str
     #: The names that map tables, per metadata identity, in source order.
     tables: dict[str, tuple[str, ...]]
+    #: The tables they map (as far as the code spells them out), per metadata identity.
+    table_names: dict[str, tuple[str, ...]]
 
 
 @dataclass
@@ -552,12 +583,20 @@ def plan(ctx: FixerContext) -> Plan:
         if module is None or facts is None or not facts.tables or _set_aside(path):
             continue
         tables: dict[str, list[str]] = {}
+        mapped: dict[str, list[str]] = {}
         for table in facts.tables:
             identity = metadata.of_table(path, table)
             if identity is not None:
                 tables.setdefault(identity, []).append(table.name)
+                if table.table is not None:
+                    mapped.setdefault(identity, []).append(table.table)
         if tables:
-            models[path] = _ModelModule(path, module, {k: tuple(v) for k, v in tables.items()})
+            models[path] = _ModelModule(
+                path,
+                module,
+                {k: tuple(v) for k, v in tables.items()},
+                {k: tuple(v) for k, v in mapped.items()},
+            )
     if not models:
         return out
     registries = _registries(lookup, metadata, models)
@@ -663,6 +702,7 @@ def _env_files(project: Project) -> list[str]:
         path
         for path in project.files_containing("target_metadata")
         if PurePosixPath(path).name == "env.py"
+        and not {"tests", "test"} & set(PurePosixPath(path).parts)
         and (
             PurePosixPath(path).parent.name in _ENV_FOLDERS
             or PurePosixPath(path).parent.as_posix() in named
@@ -756,10 +796,11 @@ def _repair(
     project = lookup.project
     path = registry.path
     facts = _facts(project, path)
-    if facts is None:
-        return None
+    if facts is None or _imports_a_missing_module(project, path, facts):
+        return None  # it cannot run as it is: moved-modules reports (or repairs) that first
     reached = _closure(lookup, path, lazy=True)
     module = project.module_name(path)
+    twins = _twins(models, registry.metadata)
     missing: list[tuple[_ModelModule, tuple[str, ...]]] = []
     for model in sorted(models.values(), key=lambda m: m.module):
         names = tuple(n for i, ns in model.tables.items() if i in registry.metadata for n in ns)
@@ -769,6 +810,32 @@ def _repair(
             continue
         if lookup.resolve(path, model.module) != model.path:
             continue  # another app's module
+        same = sorted(
+            {
+                (other, what)
+                for identity in registry.metadata
+                for what in (
+                    *(f"table '{t}'" for t in model.table_names.get(identity, ())),
+                    *(f"class {n}" for n in model.tables.get(identity, ())),
+                )
+                for other in twins.get((identity, what), ())
+                if other != model.path
+            }
+        )
+        if same:
+            other, what = min(same, key=lambda o: (o[1].startswith("class"), o))
+            out.diagnostics.append(
+                Diagnostic(
+                    f"the registry does not import {model.module} ({', '.join(names)}); not "
+                    f"added, because {other} maps the same {what} on "
+                    f"{_shown(registry.metadata)}, and importing both fails: two copies of a "
+                    "model, one of which must go (see duplicate-models)",
+                    path=path,
+                    line=registry.line,
+                    fixer=NAME,
+                )
+            )
+            continue
         if (
             registry.kind != "env"
             and module is not None
@@ -829,6 +896,33 @@ def _repair(
     )
 
 
+def _twins(
+    models: dict[str, _ModelModule], identities: set[str]
+) -> dict[tuple[str, str], set[str]]:
+    """(metadata, "table 'x'" or "class X") -> the model modules that map it."""
+    found: dict[tuple[str, str], set[str]] = {}
+    for model in models.values():
+        for identity in identities:
+            for table in model.table_names.get(identity, ()):
+                found.setdefault((identity, f"table '{table}'"), set()).add(model.path)
+            for name in model.tables.get(identity, ()):
+                found.setdefault((identity, f"class {name}"), set()).add(model.path)
+    return found
+
+
+def _imports_a_missing_module(project: Project, path: str, facts: _Facts) -> bool:
+    for item in facts.imports:
+        if not item.eager or item.typing_only:
+            continue
+        absolute = _absolute(project, path, item.level, item.module)
+        if absolute is None:
+            return True
+        top = absolute.split(".")[0]
+        if project.module_exists_from(path, top) and not project.module_exists_from(path, absolute):
+            return True
+    return False
+
+
 def _same_package(facts: _Facts, name: str) -> bool:
     """``import app.hero`` binds ``app`` again where ``import app.team`` bound it: no clash."""
     source = facts.bindings[name].source
@@ -841,6 +935,7 @@ def _shown(identities: Iterable[str]) -> str:
 
 def _explain(registry: _Registry, added: list[_ModelModule]) -> str:
     listed = ", ".join(f"`{m.module}`" for m in added)
+    their = "their" if len(added) > 1 else "its"
     what = {
         "package": "the models package imports its model modules",
         "module": "this module imports the models",
@@ -848,7 +943,7 @@ def _explain(registry: _Registry, added: list[_ModelModule]) -> str:
     }[registry.kind]
     return (
         f"{registry.path} is a model registry ({what} for {_shown(registry.metadata)}), but "
-        f"nothing it imports imports {listed}: their tables are missing from the metadata "
+        f"nothing it imports imports {listed}: {their} tables are missing from the metadata "
         "until something else happens to import them, so `alembic revision --autogenerate` "
         "would drop them and relationships naming their classes fail to resolve. The imports "
         "are added in the file's own style; importing a model module only registers its tables."
