@@ -935,7 +935,9 @@ def _shown(identities: Iterable[str]) -> str:
 
 def _explain(registry: _Registry, added: list[_ModelModule]) -> str:
     listed = ", ".join(f"`{m.module}`" for m in added)
-    their = "their" if len(added) > 1 else "its"
+    names = ", ".join(
+        f"`{n}`" for m in added for i, ns in m.tables.items() if i in registry.metadata for n in ns
+    )
     what = {
         "package": "the models package imports its model modules",
         "module": "this module imports the models",
@@ -943,10 +945,12 @@ def _explain(registry: _Registry, added: list[_ModelModule]) -> str:
     }[registry.kind]
     return (
         f"{registry.path} is a model registry ({what} for {_shown(registry.metadata)}), but "
-        f"nothing it imports imports {listed}: {their} tables are missing from the metadata "
-        "until something else happens to import them, so `alembic revision --autogenerate` "
-        "would drop them and relationships naming their classes fail to resolve. The imports "
-        "are added in the file's own style; importing a model module only registers its tables."
+        f"nothing it imports imports {listed}, so {names} {'is' if ',' not in names else 'are'} "
+        "missing from the metadata until something else happens to import "
+        f"{'it' if len(added) == 1 else 'them'}: `alembic revision --autogenerate` would drop "
+        "the tables, and a relationship that names a missing class fails to resolve. The "
+        "imports are added in the file's own style; importing a model module only registers "
+        "its tables."
     )
 
 
