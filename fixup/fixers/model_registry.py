@@ -27,8 +27,9 @@ names is kept in sync. The registries are:
 
 - a package ``__init__.py`` that imports at least one of the package's model modules: it must
   import every model module below it of the same metadata;
-- a module made only of imports (a docstring and ``__all__`` aside) that imports model modules:
-  every model module of the same metadata in the app;
+- a module made only of imports (a docstring and ``__all__`` aside) that imports several model
+  modules, or the declarative base and a model module: every model module of the same
+  metadata in the app (a module re-exporting one model is a shim, not a registry);
 - alembic's ``env.py`` (the one ``alembic.ini``'s ``script_location`` names, or
   ``*/alembic/env.py``, ``*/migrations/env.py``) with ``target_metadata = Base.metadata``
   (or ``SQLModel.metadata``, a ``MetaData`` object) that reaches at least one model module:
@@ -52,6 +53,13 @@ registers them.
   nothing, so it can still import such a module.
 - A name the registry already binds to something else: importing the model there would
   shadow it; reported.
+- A model module that maps the same table or class name as another model module of the same
+  metadata: importing both fails (*Table 'users' is already defined*); which copy lives is
+  ``duplicate-models``' decision, so it is reported.
+- A registry that imports a project module that does not exist: it cannot run as it is;
+  ``moved-modules`` reports (or repairs) that first.
+- Imports under ``if TYPE_CHECKING`` never count as importing a model (they do not run);
+  imports inside functions do (``env.py`` runs them before autogenerate compares).
 
 ## Example
 
