@@ -531,3 +531,41 @@ def test_env_py_of_the_tests_is_no_registry(tmp_path: Path) -> None:
             "tests/alembic/env.py": "from app.db import Base\nfrom app.models import project\n\ntarget_metadata = Base.metadata\n",
         },
     )
+
+
+def test_joins_a_parenthesized_import_of_several_modules(tmp_path: Path) -> None:
+    check_transformed(
+        tmp_path,
+        {
+            **APP,
+            "app/models/user.py": model("User", "users"),
+            "app/models/__init__.py": """\
+                from app.models import (  # every model module
+                    project,
+                    user,
+                )
+                """,
+        },
+        "app/models/__init__.py",
+        """\
+        from app.models import (  # every model module
+            project,
+            task,
+            user,
+        )
+        """,
+    )
+
+
+def test_joins_a_one_line_import_of_several_modules(tmp_path: Path) -> None:
+    check_transformed(
+        tmp_path,
+        {
+            **APP,
+            "app/models/user.py": model("User", "users"),
+            "app/models/zone.py": model("Zone", "zones"),
+            "app/models/__init__.py": "from . import project, user\n",
+        },
+        "app/models/__init__.py",
+        "from . import project, task, user, zone\n",
+    )

@@ -88,10 +88,11 @@ from __future__ import annotations
 import ast
 import configparser
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import PurePosixPath
+from typing import TypeVar
 
 import libcst as cst
 
@@ -1092,6 +1093,10 @@ def _insert(
     for _, statement, _ in statements:
         node = statement.body[0]
         assert isinstance(node, (cst.Import, cst.ImportFrom))
+        merged = _merge_into_group(body, indices, node)
+        if merged is not None:
+            body[merged[0]] = merged[1]
+            continue
         position = after
         if ordered:
             key = _sort_key(node)
@@ -1107,6 +1112,44 @@ def _insert(
             body[position] = first.with_changes(leading_lines=())
         body.insert(position, statement)
     return tree.with_changes(body=body)
+
+
+def _merge_into_group(
+    body: Sequence[cst.BaseStatement], indices: list[int], node: cst.Import | cst.ImportFrom
+) -> tuple[int, cst.SimpleStatementLine] | None:
+    """``from . import task`` joins the registry's ``from . import project, user`` (the last
+    model import of several names from the same package), in sorted place if they are sorted."""
+    if not isinstance(node, cst.ImportFrom) or isinstance(node.names, cst.ImportStar):
+        return None
+    written = _from_module(node)
+    for index in reversed(indices):
+        statement = body[index]
+        assert isinstance(statement, cst.SimpleStatementLine)
+        existing = statement.body[0]
+        if (
+            not isinstance(existing, cst.ImportFrom)
+            or isinstance(existing.names, cst.ImportStar)
+            or len(existing.names) < 2  # one name a statement: the new one gets its own
+            or _from_module(existing) != written
+        ):
+            continue
+        aliases = list(existing.names)
+        values: list[str | None] = [code(a.name) if a.asname is None else None for a in aliases]
+        opening = existing.lpar.whitespace_after if existing.lpar is not None else None
+        for alias in node.names:
+            _insert_sorted(
+                aliases,
+                values,
+                code(alias.name),
+                alias.with_changes(comma=cst.MaybeSentinel.DEFAULT),
+                opening,
+            )
+        return index, statement.with_changes(body=[existing.with_changes(names=aliases)])
+    return None
+
+
+def _from_module(node: cst.ImportFrom) -> str:
+    return "." * len(node.relative) + (code(node.module) if node.module is not None else "")
 
 
 def _cst_docstring(statement: cst.BaseStatement) -> bool:
@@ -1155,35 +1198,21 @@ def _sync_all(
 
 def _with_strings(node: cst.List | cst.Tuple, names: list[str]) -> cst.List | cst.Tuple:
     """``node`` with each name added, in sorted place if the list is sorted, in its layout."""
-    elements = list(node.elements)
-    values = [
-        e.value.evaluated_value if isinstance(e.value, cst.SimpleString) else None for e in elements
-    ]
+    elements = [e for e in node.elements if isinstance(e, cst.Element)]
+    if len(elements) != len(node.elements):
+        return node  # a starred element: not a plain list of names
+    values: list[str | None] = []
+    for element in elements:
+        value = element.value
+        evaluated = value.evaluated_value if isinstance(value, cst.SimpleString) else None
+        values.append(evaluated if isinstance(evaluated, str) else None)
     quote = '"'
     if elements and isinstance(elements[0].value, cst.SimpleString):
         quote = elements[0].value.quote
-    ordered = values == sorted(v for v in values if isinstance(v, str))
-    middle: cst.Comma | cst.MaybeSentinel = (
-        elements[0].comma
-        if len(elements) > 1 and isinstance(elements[0].comma, cst.Comma)
-        else cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-    )
+    opening = node.lbracket.whitespace_after if isinstance(node, cst.List) else None
     for name in names:
         element = cst.Element(cst.SimpleString(f"{quote}{name}{quote}"))
-        position = len(elements)
-        if ordered:
-            position = next(
-                (i for i, v in enumerate(values) if isinstance(v, str) and v > name), len(elements)
-            )
-        if position < len(elements):
-            elements.insert(position, element.with_changes(comma=middle))
-        elif elements:
-            last = elements[-1]
-            elements[-1] = last.with_changes(comma=middle)
-            elements.append(element.with_changes(comma=last.comma))
-        else:
-            elements.append(element)
-        values.insert(position, name)
+        _insert_sorted(elements, values, name, element, opening)
     if (
         isinstance(node, cst.Tuple)
         and len(elements) == 1
@@ -1191,3 +1220,34 @@ def _with_strings(node: cst.List | cst.Tuple, names: list[str]) -> cst.List | cs
     ):
         elements[0] = elements[0].with_changes(comma=cst.Comma())
     return node.with_changes(elements=elements)
+
+
+_Item = TypeVar("_Item", cst.Element, cst.ImportAlias)
+
+
+def _insert_sorted(
+    items: list[_Item],
+    values: list[str | None],
+    name: str,
+    new: _Item,
+    opening: cst.BaseParenthesizableWhitespace | None,
+) -> None:
+    """Put ``new`` (for ``name``) into ``items``, in sorted place if ``values`` are sorted, else
+    last; the commas keep the layout (one item a line, or all on one line)."""
+    middle: cst.Comma | cst.MaybeSentinel = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    if len(items) > 1 and isinstance(items[0].comma, cst.Comma):
+        middle = items[0].comma
+    elif isinstance(opening, cst.ParenthesizedWhitespace):
+        middle = cst.Comma(whitespace_after=opening)  # one item so far, on its own line
+    position = len(items)
+    if values == sorted(v for v in values if v is not None):
+        position = next((i for i, v in enumerate(values) if v is not None and v > name), position)
+    if position < len(items):
+        items.insert(position, new.with_changes(comma=middle))
+    elif items:
+        last = items[-1]
+        items[-1] = last.with_changes(comma=middle)
+        items.append(new.with_changes(comma=last.comma))
+    else:
+        items.append(new)
+    values.insert(position, name)
