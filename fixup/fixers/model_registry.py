@@ -149,10 +149,11 @@ class _Import:
 class _Binding:
     """How a module-level name is bound (the last binding wins)."""
 
-    kind: str  # "class", "import", "call", "alias", "metadata", "other"
+    kind: str  # "class", "import", "call", "alias", "table", "other"
     line: int
-    #: class: its bases (dotted); call: the callee; alias: the expression; metadata: the
-    #: metadata expression of ``declarative_base(metadata=...)`` or ``Table(...)``.
+    #: class: its bases (dotted); call: the callee, then the ``metadata=`` of a
+    #: ``declarative_base(metadata=...)``; alias: the expression; table: the metadata
+    #: expression of a ``Table(name, metadata, ...)``.
     exprs: tuple[str, ...] = ()
     #: import: the _Import and the imported name ("" for ``import module``).
     source: _Import | None = None
@@ -245,7 +246,7 @@ def _facts_of(text: str) -> _Facts | None:
                 target = (dotted, node.lineno)
         for name in targets:
             bindings[name] = _value_binding(value, node.lineno)
-            if bindings[name].kind == "metadata" and bindings[name].name == "Table":
+            if bindings[name].kind == "table":
                 table = _string(value.args[0]) if isinstance(value, ast.Call) else None
                 tables.append(
                     _Table(name, node.lineno, metadata=bindings[name].exprs[0], table=table)
@@ -313,7 +314,7 @@ def _value_binding(value: ast.expr | None, line: int) -> _Binding:
         if last == "Table" and len(value.args) >= 2:
             metadata = _dotted(value.args[1])
             if metadata:
-                return _Binding("metadata", line, (metadata,), name="Table")
+                return _Binding("table", line, (metadata,))
         if last in _BASE_FACTORIES:
             given = next((_dotted(k.value) for k in value.keywords if k.arg == "metadata"), None)
             return _Binding("call", line, (callee, *([given] if given else [])))
@@ -681,12 +682,12 @@ def _registries(
         if facts is None or facts.target_metadata is None or facts.dynamic_imports:
             continue
         exprs, line = facts.target_metadata
-        identities = {metadata.of_metadata(path, e) for e in exprs} - {None}
+        identities = {i for e in exprs if (i := metadata.of_metadata(path, e)) is not None}
         reached = _closure(lookup, path, lazy=True)
         if identities and any(
             p in reached and set(m.tables) & identities for p, m in models.items()
         ):
-            found.append(_Registry(path, "env", {i for i in identities if i}, line))
+            found.append(_Registry(path, "env", identities, line))
     return found
 
 
