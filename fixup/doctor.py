@@ -700,8 +700,9 @@ def _classify(
             kind = "multiple-classes"
         elif re.search(r"Attribute name '\w+' (?:is|should be left) reserved", message):
             kind = "reserved-attribute"
-        elif "failed to locate a name" in message:
-            # relationship("Task") where nothing imported Task's module: a registry misses it.
+        elif "failed to locate a name" in message and not is_mappers_key(target.key):
+            # relationship("Task") where the module never imported Task's: a registry misses
+            # it (with every model module imported together, the class exists nowhere).
             kind = "unresolved-relationship"
         elif is_mappers_key(target.key):
             kind = "mapper-configuration"
