@@ -97,6 +97,7 @@ _FIXER_FOR_KIND = {
     "multiple-classes": "duplicate-models",
     "reserved-attribute": "reserved-attributes",
     "unexpected-keyword": "stale-keywords",
+    "unresolved-relationship": "model-registry",
 }
 
 
@@ -387,7 +388,8 @@ class Failure:
     #: A stable identifier: relative-import, missing-name (defined nowhere), moved-name (defined
     #: in another module), module-not-found (a project module), dependency-missing,
     #: circular-import, table-already-defined, multiple-classes, reserved-attribute (a model
-    #: attribute named ``metadata`` or ``registry``), mapper-configuration,
+    #: attribute named ``metadata`` or ``registry``), unresolved-relationship (a class a
+    #: relationship names was never imported), mapper-configuration,
     #: sqlalchemy, pydantic, name-error, syntax-error, exit, timeout, crash, not-checked, error.
     kind: str
     #: One line for the table, e.g. "dependency missing: jose".
@@ -699,6 +701,10 @@ def _classify(
             kind = "multiple-classes"
         elif re.search(r"Attribute name '\w+' (?:is|should be left) reserved", message):
             kind = "reserved-attribute"
+        elif "failed to locate a name" in message and not is_mappers_key(target.key):
+            # relationship("Task") where the module never imported Task's: a registry misses
+            # it (with every model module imported together, the class exists nowhere).
+            kind = "unresolved-relationship"
         elif is_mappers_key(target.key):
             kind = "mapper-configuration"
         else:
