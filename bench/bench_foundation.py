@@ -221,7 +221,9 @@ def warm(fixup: Path, tree: Path, runs: int) -> dict[str, Any]:
 
 
 def full_run(fixup: Path, flag: str, tree: Path, info: dict[str, Any]) -> dict[str, Any]:
-    run = measure([str(fixup), "--check", "--no-cache", flag, "json", "."], tree, fixup_env())
+    # -v: on a crash, fixup prints the traceback (the JSON report on stdout is unchanged).
+    command = [str(fixup), "--check", "--no-cache", "-v", flag, "json", "."]
+    run = measure(command, tree, fixup_env())
     result: dict[str, Any] = {
         **info,
         "files": len(python_files(tree)),

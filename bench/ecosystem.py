@@ -66,6 +66,8 @@ RUNS = WORK / "ecosystem-runs"
 OUT = WORK / "ecosystem"
 VENVS = WORK / "venvs"
 EXIT_CRASH = 123
+#: A test subset that takes longer has hung (a test waiting for a server that never starts).
+TEST_TIMEOUT = 900
 
 
 @dataclass
@@ -256,10 +258,19 @@ def run_tests(python: Path, tree: Path, package: Package) -> dict[str, Any]:
     start = time.perf_counter()
     try:
         done = subprocess.run(
-            command, cwd=tree, capture_output=True, text=True, timeout=1800, env=env
+            command, cwd=tree, capture_output=True, text=True, timeout=TEST_TIMEOUT, env=env
         )
     except subprocess.TimeoutExpired:
-        return {"summary": "timed out after 1800 s", "exit": None, "failed": [], "seconds": 1800}
+        return {
+            "command": " ".join(["pytest", *tests["args"]]),
+            "summary": f"timed out after {TEST_TIMEOUT} s",
+            "exit": None,
+            "counts": {},
+            "failed": [],
+            "seconds": TEST_TIMEOUT,
+            "package_imported_from": where,
+            "package_from_tree": where.startswith(str(tree.resolve())),
+        }
     seconds = time.perf_counter() - start
     summary = next(
         (
@@ -535,6 +546,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         results["packages"][package.name] = check_package(
             package, fixup, flag, not args.skip_tests, python
         )
+        # Written after each package, so that an interrupted run keeps what it measured.
+        (WORK / "ecosystem.json").write_text(json.dumps(results, indent=1))
     results["machine"]["load_average_at_end"] = os.getloadavg()
     shutil.rmtree(RUNS, ignore_errors=True)
     (WORK / "ecosystem.json").write_text(json.dumps(results, indent=1))
