@@ -62,6 +62,7 @@ if sys.version_info >= (3, 11):
 else:  # fixup supports 3.10, where tomli is its dependency
     import tomli as tomllib
 
+#: Scratch copies: bench/.work/<results file name>-runs/NAME (two runs never share one).
 RUNS = WORK / "ecosystem-runs"
 OUT = WORK / "ecosystem"
 VENVS = WORK / "venvs"
@@ -390,6 +391,7 @@ def check_package(
             "after": after,
             **compare_tests(before, after),
         }
+    shutil.rmtree(tree, ignore_errors=True)
     return entry
 
 
@@ -522,7 +524,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="PATH",
         help="the fixup executable to measure (default: this virtualenv's)",
     )
+    parser.add_argument(
+        "--results",
+        type=Path,
+        default=WORK / "ecosystem.json",
+        metavar="PATH",
+        help="where to write the results (default: bench/.work/ecosystem.json)",
+    )
+    parser.add_argument(
+        "--report",
+        type=Path,
+        action="append",
+        metavar="PATH",
+        help="run nothing: print the report of saved results (repeatable: merged in order)",
+    )
     args = parser.parse_args(argv)
+    global RUNS
+    RUNS = args.results.resolve().parent / f"{args.results.stem}-runs"
+    if args.report:
+        saved = [json.loads(path.read_text()) for path in args.report]
+        merged = {**saved[0], "packages": {k: v for r in saved for k, v in r["packages"].items()}}
+        report(merged)
+        return 0
     fixup = args.fixup.resolve()
     if not fixup.exists():
         raise SystemExit(f"{fixup}: no such executable")
@@ -546,34 +569,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         results["packages"][package.name] = check_package(
             package, fixup, flag, not args.skip_tests, python
         )
+        results["machine"]["load_average_at_end"] = os.getloadavg()
         # Written after each package, so that an interrupted run keeps what it measured.
-        (WORK / "ecosystem.json").write_text(json.dumps(results, indent=1))
-    results["machine"]["load_average_at_end"] = os.getloadavg()
-    shutil.rmtree(RUNS, ignore_errors=True)
-    (WORK / "ecosystem.json").write_text(json.dumps(results, indent=1))
+        args.results.write_text(json.dumps(results, indent=1))
+    report(results)
+    print(f"full results: {args.results}", file=sys.stderr)
+    return 0
 
+
+def report(results: dict[str, Any]) -> None:
     m = results["machine"]
     print(
         f"{results['date']}: {m['fixup']} ({m['fixup_executable']}), Python {m['python']}, "
         f"{m['cores']} cores, load {m['load_average_at_start'][0]:.1f} → "
-        f"{m['load_average_at_end'][0]:.1f}\n"
+        f"{m.get('load_average_at_end', [float('nan')])[0]:.1f}\n"
     )
     print(table(results))
     print(details(results))
+    entries = results["packages"].values()
     totals = {
-        "fixes": sum(e["check"]["fixes"] for e in results["packages"].values()),
-        "crashes": sum(e["check"]["crashed"] for e in results["packages"].values()),
-        "idempotency defects": sum(e["idempotency_defects"] for e in results["packages"].values()),
-        "files that no longer compile": sum(
-            len(e["compile"]["broken_by_fixes"]) for e in results["packages"].values()
-        ),
-        "test regressions": sum(
-            bool(e["tests"].get("regressed")) for e in results["packages"].values()
-        ),
+        "fixes": sum(e["check"]["fixes"] for e in entries),
+        "crashes": sum(e["check"]["crashed"] for e in entries),
+        "idempotency defects": sum(e["idempotency_defects"] for e in entries),
+        "files that no longer compile": sum(len(e["compile"]["broken_by_fixes"]) for e in entries),
+        "test regressions": sum(bool(e["tests"].get("regressed")) for e in entries),
     }
     print("\ntotals: " + ", ".join(f"{k} {v}" for k, v in totals.items()))
-    print(f"full results: {WORK / 'ecosystem.json'}", file=sys.stderr)
-    return 0
 
 
 if __name__ == "__main__":
