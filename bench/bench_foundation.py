@@ -331,8 +331,12 @@ def table(r: dict[str, Any]) -> str:
             f"{full['peak_mib']:.0f}",
             f"exit {full['exit']}"
             + (" (CRASH)" if full["crashed"] else "")
-            + f", {full.get('errors', '?')} error diagnostics, t-string files reported: "
-            f"{len(full.get('tstring_files_reported', []))} of {len(full['tstring_files'])}",
+            + (
+                f", {full['errors']} error diagnostics, t-string files reported: "
+                f"{len(full['tstring_files_reported'])} of {len(full['tstring_files'])}"
+                if "errors" in full
+                else ", no report"
+            ),
             TARGETS["full"],
         ],
     ]

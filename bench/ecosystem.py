@@ -445,7 +445,7 @@ def tests_cell(tests: dict[str, Any]) -> str:
     def short(run: dict[str, Any]) -> str:
         c = run["counts"]
         bad = c.get("failed", 0) + c.get("errors", 0)
-        return f"{c.get('passed', 0)} passed" + (f", {bad} failed" if bad else "")
+        return f"{c.get('passed', 0)} passed" + (f", {bad} failed or errors" if bad else "")
 
     verdict = "**REGRESSED**" if tests["regressed"] else "same"
     return f"{short(tests['before'])} → {short(tests['after'])} ({verdict})"
