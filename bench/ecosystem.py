@@ -407,6 +407,7 @@ def table(results: dict[str, Any]) -> str:
         "diagnostics E/W/I",
         "exit",
         "wall s",
+        "CPU s",
         "peak MiB",
         "files changed",
         "don't compile",
@@ -428,6 +429,7 @@ def table(results: dict[str, Any]) -> str:
                 "/".join(str(severity.get(s, 0)) for s in ("error", "warning", "info")),
                 str(check["exit"]) + (" (crash)" if check["crashed"] else ""),
                 f"{check['wall']:.1f}",
+                f"{check['cpu']:.1f}",
                 f"{check['peak_mib']:.0f}",
                 str(len(entry["apply"]["files"])),
                 str(len(entry["compile"]["broken_by_fixes"])),
@@ -435,7 +437,7 @@ def table(results: dict[str, Any]) -> str:
                 tests_cell(tests),
             ]
         )
-    return markdown_table(header, rows, left=(0, 2, 11))
+    return markdown_table(header, rows, left=(0, 2, 12))
 
 
 def tests_cell(tests: dict[str, Any]) -> str:
