@@ -29,6 +29,7 @@ bench/.work/ecosystem.json, and each fixed tree's diff to bench/.work/ecosystem/
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -574,6 +575,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         results["machine"]["load_average_at_end"] = os.getloadavg()
         # Written after each package, so that an interrupted run keeps what it measured.
         args.results.write_text(json.dumps(results, indent=1))
+    with contextlib.suppress(OSError):
+        RUNS.rmdir()  # empty: each package's copies are removed when it is done
     report(results)
     print(f"full results: {args.results}", file=sys.stderr)
     return 0
