@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from fixup.codemods.bindings import module_bindings, statement_bindings
+from fixup.codemods.nodes import is_docstring
 
 
 class OldModule:
@@ -266,15 +267,6 @@ def _dependencies_first(definitions: Sequence[OldDefinition]) -> list[OldDefinit
     return ordered
 
 
-def _is_docstring(statement: cst.BaseStatement) -> bool:
-    return (
-        isinstance(statement, cst.SimpleStatementLine)
-        and len(statement.body) == 1
-        and isinstance(statement.body[0], cst.Expr)
-        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
-    )
-
-
 def _is_future_import(statement: cst.BaseStatement) -> bool:
     return isinstance(statement, cst.SimpleStatementLine) and any(
         isinstance(s, cst.ImportFrom)
@@ -287,7 +279,7 @@ def _is_future_import(statement: cst.BaseStatement) -> bool:
 def _after_header(body: list[cst.BaseStatement]) -> int:
     """The first position after the module docstring and ``from __future__`` imports."""
     position = 0
-    if body and _is_docstring(body[0]):
+    if body and is_docstring(body[0]):
         position = 1
     while position < len(body) and _is_future_import(body[position]):
         position += 1

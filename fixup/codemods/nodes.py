@@ -32,3 +32,13 @@ def code(node: cst.CSTNode) -> str:
 
 
 _EMPTY = cst.Module([])
+
+
+def is_docstring(statement: cst.BaseStatement) -> bool:
+    """A statement that is only a string literal: a docstring where it stands first."""
+    return (
+        isinstance(statement, cst.SimpleStatementLine)
+        and len(statement.body) == 1
+        and isinstance(statement.body[0], cst.Expr)
+        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+    )

@@ -96,7 +96,7 @@ from typing import TypeVar
 
 import libcst as cst
 
-from fixup.codemods.nodes import code
+from fixup.codemods.nodes import code, is_docstring
 from fixup.fix import Diagnostic, FileChange, Fix, Plan, Provenance
 from fixup.fixers import FixerContext
 from fixup.project import Project
@@ -1088,7 +1088,7 @@ def _insert(
                 if isinstance(s, cst.SimpleStatementLine)
                 and all(isinstance(n, (cst.Import, cst.ImportFrom)) for n in s.body)
             ),
-            default=1 if body and _cst_docstring(body[0]) else 0,
+            default=1 if body and is_docstring(body[0]) else 0,
         )
     placed: list[tuple[int, cst.SimpleStatementLine]] = []
     for _, statement, _ in statements:
@@ -1151,15 +1151,6 @@ def _merge_into_group(
 
 def _from_module(node: cst.ImportFrom) -> str:
     return "." * len(node.relative) + (code(node.module) if node.module is not None else "")
-
-
-def _cst_docstring(statement: cst.BaseStatement) -> bool:
-    return (
-        isinstance(statement, cst.SimpleStatementLine)
-        and len(statement.body) == 1
-        and isinstance(statement.body[0], cst.Expr)
-        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
-    )
 
 
 def _sync_all(

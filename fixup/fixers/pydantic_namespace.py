@@ -87,7 +87,7 @@ from fixup.codemods.instance_attribute_uses import (
     find_uses,
     rename_uses,
 )
-from fixup.codemods.nodes import dotted_name
+from fixup.codemods.nodes import dotted_name, is_docstring
 from fixup.fix import Diagnostic, FileChange, Fix, Plan, Provenance
 from fixup.fixers import FixerContext, Option
 from fixup.fixers._model_classes import (
@@ -459,7 +459,7 @@ class _ConfigEditor(cst.CSTTransformer):
                 return updated_node.with_changes(body=updated_node.body.with_changes(body=body))
         setting = ", ".join(f"{k}={v}" for k, v in self.settings.items())
         line = cst.parse_statement(f"model_config = {self.config_dict}({setting})\n")
-        at = 1 if body and _is_docstring(body[0]) else 0
+        at = 1 if body and is_docstring(body[0]) else 0
         following = body[at] if at < len(body) else None
         if isinstance(following, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
             # The new line takes the blank lines above the statement it goes before (its
@@ -540,15 +540,6 @@ def _assigned(node: cst.ClassDef) -> set[str]:
                 if isinstance(small, cst.Assign):
                     names |= {dotted_name(t.target) or "" for t in small.targets}
     return names
-
-
-def _is_docstring(statement: cst.BaseStatement) -> bool:
-    return (
-        isinstance(statement, cst.SimpleStatementLine)
-        and len(statement.body) == 1
-        and isinstance(statement.body[0], cst.Expr)
-        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
-    )
 
 
 def _opening(whitespace: cst.BaseParenthesizableWhitespace) -> cst.BaseParenthesizableWhitespace:
