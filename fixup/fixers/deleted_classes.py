@@ -33,8 +33,14 @@ Specification Designer feature'".
 - A name that no commit of the history ever defined is not invented: it is reported with the
   importing file and line, and the closest existing names ("did you mean ...").
 - A definition deleted long ago that nothing imports stays deleted.
-- A module with a module-level ``__getattr__``, one that writes ``globals()``, or one that
-  star-imports a module outside the project is left alone (any name may exist there).
+- A module whose names are made at run time is left alone (any name may exist there): one
+  with a module-level ``__getattr__`` (defined or assigned), one that writes ``globals()`` or
+  hands it to a call (alembic's ``op.py`` proxy, protobuf's builder), one with a ``.pyi`` stub
+  beside it, or one that star-imports a module outside the project.
+- Classes and constants (data) come back as safe fixes; a function brings back behaviour, so
+  its restore is an unsafe fix (``--unsafe-fixes``) whose explanation shows its body. A
+  placeholder (``pass``, ``...``, ``raise NotImplementedError``, or a function that ignores
+  its arguments and returns an empty object, ``return User()``) is never restored.
 - A definition that sat inside an ``if`` or ``try`` block, one whose statement would also
   rebind a name the module defines now, or one that needs something that cannot be restored
   (an import of a project module that no longer exists) is reported, not restored.
@@ -559,6 +565,13 @@ def _resolve_names(
                     f"it was defined inside an `{kind}` block in {_short(search.history.versions[index].commit)}"
                 )
                 continue
+            if _is_placeholder(statement):
+                result.failed[name] = (
+                    f"its last version ({_short(search.history.versions[index].commit)}) is a "
+                    "placeholder that would hide the error rather than repair it; bring back "
+                    "a real implementation by hand"
+                )
+                continue
             bound = old.keys[position].names
             clash = sorted(bound & defined)
             if clash:
@@ -582,6 +595,45 @@ def _resolve_names(
         wanted = following - handled
     _spread_failures(result)
     return result
+
+
+def _is_placeholder(statement: ast.stmt) -> bool:
+    """A function whose body only stands in for one: ``pass``, ``...``, ``raise
+    NotImplementedError``; or one that ignores every argument it takes and returns nothing,
+    a constant or an empty object (``def get_current_user(token): return User()``). A
+    factory without arguments (``def get_settings(): return Settings()``) is real code."""
+    if not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    body = statement.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]  # the docstring
+    if len(body) != 1:
+        return not body
+    only = body[0]
+    if isinstance(only, ast.Pass):
+        return True
+    if isinstance(only, ast.Expr):
+        return isinstance(only.value, ast.Constant) and only.value.value is Ellipsis
+    if isinstance(only, ast.Raise):
+        exc = only.exc.func if isinstance(only.exc, ast.Call) else only.exc
+        return isinstance(exc, ast.Name) and exc.id == "NotImplementedError"
+    if isinstance(only, ast.Return):
+        arguments = statement.args
+        names = {
+            a.arg
+            for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)
+            if a.arg not in ("self", "cls")
+        } | {a.arg for a in (arguments.vararg, arguments.kwarg) if a is not None}
+        used = {n.id for n in ast.walk(only) if isinstance(n, ast.Name)}
+        if not names or names & used:
+            return False
+        value = only.value
+        if value is None or isinstance(value, ast.Constant):
+            return True
+        if isinstance(value, (ast.Dict, ast.List, ast.Tuple, ast.Set)):
+            return not getattr(value, "elts", getattr(value, "keys", None))
+        return isinstance(value, ast.Call) and not value.args and not value.keywords
+    return False
 
 
 def _spread_failures(result: _ModulePlan) -> None:
@@ -738,6 +790,20 @@ def _make_fix(
         _provenance(", ".join(listed), version, history, repo)
         for version, listed in sorted(by_version.items())
     ]
+    # Data (classes, constants) comes back as it was; a function brings back behaviour, which
+    # a reviewer must read: unsafe, with its body in the explanation.
+    functions = [
+        r
+        for r in restored
+        if isinstance(r.old.tree.body[r.index], (ast.FunctionDef, ast.AsyncFunctionDef))
+    ]
+    for r in functions:
+        body = r.old.code(r.index).strip("\n")
+        lines = body.splitlines()
+        shown = "\n".join(lines[:20]) + ("\n..." if len(lines) > 20 else "")
+        explanation.append(
+            f"It restores behaviour, not only data: review `{', '.join(sorted(r.names))}`:\n{shown}"
+        )
     title = f"Restore {count} deleted definition{'s' * (count != 1)} in {target}"
     if count == 0:
         title = f"Restore {len(module_plan.imports)} deleted import{'s' * (len(module_plan.imports) != 1)} in {target}"
@@ -747,6 +813,7 @@ def _make_fix(
         explanation=" ".join(explanation),
         changes=(FileChange(target, text, new),),
         provenance=tuple(provenance),
+        safe=not functions,
     )
 
 
