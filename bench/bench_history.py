@@ -51,6 +51,7 @@ from fixup.cache import Cache  # noqa: E402
 from fixup.config import Config  # noqa: E402
 from fixup.fixers import FixerContext, deleted_classes  # noqa: E402
 from fixup.git import file_history, find_repo  # noqa: E402
+from fixup.history import History  # noqa: E402
 from fixup.project import _PARSE_CACHE, Project  # noqa: E402
 
 GIT_ENV = {
@@ -251,7 +252,11 @@ def run_fixer(folder: Path) -> tuple[float, int, int, int, bool]:
     start = time.perf_counter()
     project = Project.load(folder, Config())
     ctx = FixerContext(
-        project=project, options={}, cache=Cache(None, "deleted-classes"), config=Config()
+        project=project,
+        options={},
+        cache=Cache(None, "deleted-classes"),
+        config=Config(),
+        history=History.of(project, use_cache=False),
     )
     plan = deleted_classes.plan(ctx)
     elapsed = time.perf_counter() - start

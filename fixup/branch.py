@@ -29,7 +29,7 @@ from rich.console import Console
 
 from fixup import __version__
 from fixup.config import Config, ConfigError
-from fixup.fix import Fix, Provenance
+from fixup.fix import Fix, Provenance, Report
 from fixup.forge import (
     ForgeError,
     GitHub,
@@ -63,7 +63,6 @@ from fixup.git import (
     tree_modes,
     update_branch,
 )
-from fixup.pipeline import Report
 from fixup.project import Project
 from fixup.report import fix_diff, folded_diff
 from fixup.sinks import RefusedError

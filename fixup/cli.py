@@ -19,9 +19,9 @@ from fixup.branch import finish as finish_branch
 from fixup.branch import prepare as prepare_branch
 from fixup.config import Config, ConfigError, load_config
 from fixup.doctor import DEFAULT_TIMEOUT, run_doctor
-from fixup.fix import Diagnostic, changed_files
+from fixup.fix import Diagnostic, Report, changed_files
 from fixup.fixers import Fixer, all_fixers, get_fixer, select_fixers
-from fixup.pipeline import Report, run
+from fixup.pipeline import run
 from fixup.project import Project
 from fixup.report import print_json, print_text
 from fixup.sinks import RefusedError, write_tree

@@ -1,32 +1,27 @@
-"""The pipeline: each fixer plans against the snapshot left by the ones before it."""
+"""The pipeline: each fixer plans against the snapshot left by the ones before it, and the
+pipeline is the one place where fixes are applied.
+
+A fixer's plan is a stream of fixes and diagnostics. Each fix is decided here as soon as the
+fixer yields it: applied to the snapshot, or skipped with the reason (unsafe without
+``--unsafe-fixes``; stale, when the files it edits changed since it was planned). The fixer
+goes on only after that, reading ``ctx.project``, so a fix it plans next is planned on what
+will really be written, never on a fix the pipeline refused.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from fixup.cache import Cache
 from fixup.config import Config
-from fixup.fix import Diagnostic, Fix
+from fixup.fix import Diagnostic, Fix, Plan, PlanItem, Report
 from fixup.fixers import Fixer, FixerContext
+from fixup.history import History
 from fixup.project import ConflictError, Project
 
+__all__ = ["Report", "propose", "run", "run_plan"]
 
-@dataclass
-class Report:
-    """The outcome of a run, before anything is written."""
-
-    before: Project
-    after: Project
-    #: Fixes applied to ``after``, in pipeline order.
-    fixes: list[Fix] = field(default_factory=list)
-    #: Fixes not applied, with the reason (unsafe without opt-in, or stale).
-    skipped: list[tuple[Fix, str]] = field(default_factory=list)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.fixes)
+UNSAFE = "may change behaviour; apply it with --unsafe-fixes"
 
 
 def run(
@@ -38,24 +33,65 @@ def run(
     on_fixer: Callable[[Fixer], None] | None = None,
 ) -> Report:
     report = Report(before=project, after=project, diagnostics=list(project.diagnostics))
+    history = History.of(project, use_cache=use_cache)
     for fixer in fixers:
         if on_fixer is not None:
             on_fixer(fixer)
         cache = Cache.for_project(project.root, fixer.name, enabled=use_cache)
         ctx = FixerContext(
-            project=report.after, options=fixer.resolve_options(config), cache=cache, config=config
+            project=report.after,
+            options=fixer.resolve_options(config),
+            cache=cache,
+            config=config,
+            history=history,
         )
-        plan = fixer.plan(ctx)
+        run_plan(fixer.plan, ctx, report)
         cache.save()
-        report.diagnostics.extend(plan.diagnostics)
-        for fix in plan.fixes:
-            if not fix.safe and not config.unsafe_fixes:
-                report.skipped.append((fix, "may change behaviour; apply it with --unsafe-fixes"))
-                continue
-            try:
-                report.after = report.after.apply(fix)
-            except ConflictError as exc:
-                report.skipped.append((fix, str(exc)))
-                continue
-            report.fixes.append(fix)
+    history.save()
     return report
+
+
+def run_plan(
+    plan: Callable[[FixerContext], Iterable[PlanItem]],
+    ctx: FixerContext,
+    report: Report,
+    *,
+    accept_unsafe: bool | None = None,
+) -> None:
+    """Drive one fixer's plan: decide each fix it yields, and move ``ctx.project`` and
+    ``report.after`` on with every fix applied. ``accept_unsafe`` defaults to the run's
+    ``--unsafe-fixes``."""
+    if accept_unsafe is None:
+        accept_unsafe = ctx.config.unsafe_fixes
+    ctx.project = report.after
+    for item in plan(ctx):
+        if isinstance(item, Diagnostic):
+            report.diagnostics.append(item)
+            continue
+        if not item.safe and not accept_unsafe:
+            report.skipped.append((item, UNSAFE))
+            continue
+        try:
+            report.after = report.after.apply(item)
+        except ConflictError as exc:
+            report.skipped.append((item, str(exc)))
+            continue
+        report.fixes.append(item)
+        ctx.project = report.after
+
+
+def propose(plan: Callable[[FixerContext], Iterable[PlanItem]], ctx: FixerContext) -> Plan:
+    """Every fix one fixer proposes on its own, unsafe ones included, each applied before it
+    plans the next (for tests and benchmarks: the pipeline's loop, without the filter)."""
+    proposed = Plan()
+
+    def recorded(ctx: FixerContext) -> Iterator[PlanItem]:
+        for item in plan(ctx):
+            if isinstance(item, Fix):
+                proposed.fixes.append(item)
+            else:
+                proposed.diagnostics.append(item)
+            yield item
+
+    run_plan(recorded, ctx, Report(before=ctx.project, after=ctx.project), accept_unsafe=True)
+    return proposed

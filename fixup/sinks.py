@@ -11,8 +11,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from fixup.fix import changed_files
-from fixup.pipeline import Report
+from fixup.fix import Report, changed_files
 from fixup.textio import SourceError, TextFormat, decode, encode
 
 

@@ -36,8 +36,7 @@ from fixup.doctor import (
     scratch_copy,
     scratch_env,
 )
-from fixup.fix import Fix
-from fixup.pipeline import Report
+from fixup.fix import Fix, Report
 from fixup.project import ConflictError, Project
 
 #: Seconds a verification command may run on one version of the project.

@@ -6,8 +6,13 @@ documentation (``fixup explain NAME``, the README's fixer list). A fixer module 
 
 - ``ORDER``: its place in the pipeline (each fixer sees the result of the ones before);
 - ``OPTIONS``: a dict of option name -> ``Option`` (optional);
-- ``plan(ctx: FixerContext) -> Plan``: find the problems, plan the repairs. It must not
-  write files or talk to git except through ``ctx.project``.
+- ``plan(ctx: FixerContext)``: find the problems, plan the repairs. It returns a ``Plan``
+  when its fixes are independent, or yields fixes and diagnostics one at a time when a later
+  fix builds on an earlier one: the pipeline applies (or skips: unsafe, stale) each yielded
+  fix before the fixer goes on, so ``ctx.project`` always holds every fix accepted so far
+  and the next fix is planned on what will really be written. A fixer never applies a fix,
+  writes files or runs git: it reads the snapshot (``ctx.project``) and history
+  (``ctx.history``) as plain data.
 """
 
 from __future__ import annotations
@@ -21,7 +26,8 @@ from typing import Any
 
 from fixup.cache import Cache
 from fixup.config import Config, ConfigError
-from fixup.fix import Plan
+from fixup.fix import PlanItem
+from fixup.history import History
 from fixup.project import Project
 
 
@@ -48,11 +54,12 @@ class Option:
         return value
 
 
-@dataclass(frozen=True)
+@dataclass
 class FixerContext:
     """What a fixer gets to plan its fixes."""
 
-    #: The snapshot to repair; it includes every earlier fixer's fixes.
+    #: The snapshot to repair: every fix the pipeline accepted so far, earlier fixers' and this
+    #: fixer's own. Only the pipeline moves it on (after each fix a plan yields).
     project: Project
     #: The fixer's options, validated, defaults filled in.
     options: Mapping[str, Any]
@@ -60,6 +67,8 @@ class FixerContext:
     cache: Cache
     #: The whole run's configuration (roots, unsafe-fixes), for fixers that need it.
     config: Config = field(default_factory=Config)
+    #: The git history below the snapshot's commit, as plain data.
+    history: History = field(default_factory=History.unavailable)
 
 
 @dataclass(frozen=True)
@@ -68,7 +77,7 @@ class Fixer:
     order: int
     doc: str
     options: Mapping[str, Option]
-    plan: Callable[[FixerContext], Plan]
+    plan: Callable[[FixerContext], Iterable[PlanItem]]
 
     @property
     def summary(self) -> str:

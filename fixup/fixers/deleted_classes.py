@@ -101,15 +101,7 @@ from fixup.codemods.definitions import (
 )
 from fixup.fix import Diagnostic, FileChange, Fix, Plan, Provenance
 from fixup.fixers import FixerContext
-from fixup.git import (
-    FileHistory,
-    GitError,
-    GitRepo,
-    HistoryCommit,
-    existing_paths,
-    file_history,
-    stream_blobs,
-)
+from fixup.history import FileHistory, History, HistoryCommit, HistoryError
 from fixup.parallel import map_in_processes
 from fixup.project import Project
 from fixup.textio import SourceError, decode
@@ -238,7 +230,7 @@ def plan(ctx: FixerContext) -> Plan:
             if not finder.moved_into_submodule(target, n)
         }
         if names:
-            out.extend(_plan_module(project, finder, target, names))
+            out.extend(_plan_module(project, ctx.history, finder, target, names))
     return out
 
 
@@ -447,7 +439,7 @@ class _Finder:
 
 
 def _plan_module(
-    project: Project, finder: _Finder, target: str, names: dict[str, list[Use]]
+    project: Project, past: History, finder: _Finder, target: str, names: dict[str, list[Use]]
 ) -> Plan:
     out = Plan()
     module_name = project.module_name(target) or target
@@ -463,8 +455,7 @@ def _plan_module(
             )
         )
         return out
-    repo = project.git
-    if repo is None:
+    if not past.available:
         _report_unrestorable(
             out,
             module_name,
@@ -474,12 +465,9 @@ def _plan_module(
             "there is no git history to restore it from (not a git repository)",
         )
         return out
-    try:
-        history = file_history(repo, target, project.revision)
-    except GitError as exc:
-        _report_unrestorable(
-            out, module_name, target, names, defined, f"reading its git history failed: {exc}"
-        )
+    history = past.file_history(target)
+    if isinstance(history, HistoryError):
+        _report_unrestorable(out, module_name, target, names, defined, history.reason)
         return out
     if not history.versions:
         _report_unrestorable(
@@ -491,19 +479,16 @@ def _plan_module(
             f"{target} has no git history (not committed yet)",
         )
         return out
-    search = _HistorySearch(history, repo)
-    try:
-        module_plan = _resolve_names(project, repo, finder, target, set(names), defined, search)
-    except GitError as exc:
-        _report_unrestorable(
-            out, module_name, target, names, defined, f"reading its git history failed: {exc}"
-        )
+    search = _HistorySearch(history, past)
+    module_plan = _resolve_names(project, past, finder, target, set(names), defined, search)
+    if search.error is not None:
+        _report_unrestorable(out, module_name, target, names, defined, search.error.reason)
         return out
-    _report_failures(out, module_name, target, names, defined, module_plan, history, repo)
+    _report_failures(out, module_name, target, names, defined, module_plan, history)
     roots = {n for n in names if module_plan.provides(n)}
     if not roots:
         return out
-    fix = _make_fix(project, target, module_name, names, module_plan, search, history, repo)
+    fix = _make_fix(project, target, module_name, names, module_plan, search, history, past)
     if isinstance(fix, str):
         for name in sorted(roots):
             for use in names[name]:
@@ -522,11 +507,15 @@ def _plan_module(
 
 
 class _HistorySearch:
-    """Newest-first search of one file's versions, read in one stream that stops when done."""
+    """Newest-first search of one file's versions, read in one stream that stops when done.
 
-    def __init__(self, history: FileHistory, repo: GitRepo) -> None:
+    When git fails mid-way the search stops, finds nothing more, and keeps the ``error``.
+    """
+
+    def __init__(self, history: FileHistory, past: History) -> None:
         self.history = history
-        self._repo = repo
+        self._past = past
+        self.error: HistoryError | None = None
         #: Blob -> the names its version binds at the top level (only for versions parsed).
         self._bindings: dict[str, frozenset[str]] = {}
         self._texts: dict[int, str | None] = {}
@@ -536,7 +525,9 @@ class _HistorySearch:
     def text(self, index: int) -> str | None:
         if index not in self._texts:
             blob = self.history.versions[index].blob
-            data = next(stream_blobs(self._repo, [blob]), None) if blob else None
+            data = self._past.blob(blob) if blob else None
+            if isinstance(data, HistoryError):
+                self.error, data = data, None
             self._texts[index] = _decoded(data)
         return self._texts[index]
 
@@ -546,17 +537,21 @@ class _HistorySearch:
         found: dict[str, int] = {}
         versions = self.history.versions
         unread = [v.blob for v in versions if v.blob is not None and v.blob not in self._bindings]
-        stream = stream_blobs(self._repo, unread)
+        stream = self._past.blobs(unread)
         try:
             for index, version in enumerate(versions):
-                if not left:
+                if not left or self.error is not None:
                     break
                 if version.blob is None:
                     continue
                 text: str | None = None
                 bound = self._bindings.get(version.blob)
                 if bound is None:
-                    text = _decoded(next(stream))
+                    data = next(stream)
+                    if isinstance(data, HistoryError):
+                        self.error = data
+                        break
+                    text = _decoded(data)
                     self.versions_read += 1
                     # The cheap prefilter: most versions do not name the names where a
                     # binding could be (``class X``, ``X =``, ``import ... X``): not parsed.
@@ -589,7 +584,7 @@ class _HistorySearch:
 
 def _resolve_names(
     project: Project,
-    repo: GitRepo,
+    past: History,
     finder: _Finder,
     target: str,
     roots: set[str],
@@ -627,7 +622,7 @@ def _resolve_names(
             code = old.code(position)
             if isinstance(statement, (ast.Import, ast.ImportFrom)):
                 commit = search.history.versions[index].commit.sha
-                was_project = _module_files(project, repo, target, commit)
+                was_project = _module_files(project, past, target, commit)
                 spec = _import_spec(project, finder, target, code, name, was_project)
                 if isinstance(spec, str):
                     result.failed[name] = spec
@@ -730,21 +725,15 @@ def _is_missing_project_module(
 
 
 def _module_files(
-    project: Project, repo: GitRepo, target: str, commit: str
+    project: Project, past: History, target: str, commit: str
 ) -> Callable[[str], bool]:
     """Whether a module existed as a file of the project (next to ``target``'s import root) in ``commit``."""
 
     def was_project(module: str) -> bool:
         root = project.import_root(target) or ""
         base = f"{root}/{module.replace('.', '/')}" if root else module.replace(".", "/")
-        candidates = [
-            repo.to_toplevel_path(f"{base}.py"),
-            repo.to_toplevel_path(f"{base}/__init__.py"),
-        ]
-        try:
-            return bool(existing_paths(repo, commit, candidates))
-        except GitError:
-            return False
+        held = past.paths_at(commit, [f"{base}.py", f"{base}/__init__.py"])
+        return not isinstance(held, HistoryError) and bool(held)
 
     return was_project
 
@@ -760,7 +749,7 @@ def _make_fix(
     module_plan: _ModulePlan,
     search: _HistorySearch,
     history: FileHistory,
-    repo: GitRepo,
+    past: History,
 ) -> Fix | str:
     text = project.files[target]
     try:
@@ -822,7 +811,7 @@ def _make_fix(
         if name in names:
             by_version.setdefault(version, []).append(f"{name} (import of {spec.module})")
     provenance = [
-        _provenance(", ".join(listed), version, history, repo)
+        _provenance(", ".join(listed), version, history, past)
         for version, listed in sorted(by_version.items())
     ]
     title = f"Restore {count} deleted definition{'s' * (count != 1)} in {target}"
@@ -837,9 +826,9 @@ def _make_fix(
     )
 
 
-def _provenance(what: str, version: int, history: FileHistory, repo: GitRepo) -> Provenance:
+def _provenance(what: str, version: int, history: FileHistory, past: History) -> Provenance:
     had = history.versions[version]
-    path = repo.to_project_path(had.path) or had.path
+    path = past.project_path(had.path) or had.path
     if version > 0:
         removed = f"removed in {_describe(history.versions[version - 1].commit)}"
     else:
@@ -862,7 +851,6 @@ def _report_failures(
     defined: set[str],
     module_plan: _ModulePlan,
     history: FileHistory,
-    repo: GitRepo,
 ) -> None:
     known = defined | {n for r in module_plan.restored.values() for n in r.names}
     for name in sorted(names):

@@ -89,7 +89,7 @@ from fixup.codemods.sqlalchemy_models import (
     read_models,
     table_args,
 )
-from fixup.fix import Diagnostic, FileChange, Fix, Plan, Provenance
+from fixup.fix import Diagnostic, FileChange, Fix, Provenance
 from fixup.fixers import FixerContext
 from fixup.project import Project, parse_module
 
@@ -728,24 +728,24 @@ def _back_populates(project: Project, touched: Iterable[str]) -> list[Diagnostic
 # -------------------------------------------------------------------- the fixer
 
 
-def plan(ctx: FixerContext) -> Plan:
+def plan(ctx: FixerContext) -> Iterator[Fix | Diagnostic]:
+    """Yield each group's fix before planning the next: a later group is planned on
+    ``ctx.project``, which holds every fix the pipeline accepted so far."""
     project = ctx.project
-    out = Plan()
     detection = _Models(project)
     groups = _groups(project, detection)
-    out.diagnostics.extend(detection.diagnostics)
+    yield from detection.diagnostics
     touched: list[str] = []
     for group in groups:
+        project = ctx.project
         models = _Models(project)  # earlier fixes may have rewritten these files
         choice = _choose(project, group, models)
         if choice is None:
-            out.diagnostics.append(
-                Diagnostic(
-                    f"{', '.join(group)} duplicate each other, and no rule picks the one to keep "
-                    "(package __init__, completeness, importers, plural name): collapse them by hand",
-                    path=group[0],
-                    fixer=NAME,
-                )
+            yield Diagnostic(
+                f"{', '.join(group)} duplicate each other, and no rule picks the one to keep "
+                "(package __init__, completeness, importers, plural name): collapse them by hand",
+                path=group[0],
+                fixer=NAME,
             )
             continue
         canonical, reason = choice
@@ -759,21 +759,17 @@ def plan(ctx: FixerContext) -> Plan:
         try:
             fix = _plan_group(project, group, canonical, reason, elsewhere)
         except _Conflict as exc:
-            out.diagnostics.append(
-                Diagnostic(
-                    f"{' and '.join(group)} duplicate each other but were left alone: {exc}",
-                    path=exc.path,
-                    line=exc.line,
-                    fixer=NAME,
-                )
+            yield Diagnostic(
+                f"{' and '.join(group)} duplicate each other but were left alone: {exc}",
+                path=exc.path,
+                line=exc.line,
+                fixer=NAME,
             )
             continue
-        out.fixes.append(fix)
-        project = project.apply(fix)
+        yield fix
         touched += [canonical, *(c.path for c in fix.changes if c.after is not None)]
-    out.diagnostics.extend(_back_populates(project, dict.fromkeys(touched)))
-    out.diagnostics.extend(_still_duplicated(project))
-    return out
+    yield from _back_populates(ctx.project, dict.fromkeys(touched))
+    yield from _still_duplicated(ctx.project)
 
 
 def _still_duplicated(project: Project) -> list[Diagnostic]:
