@@ -25,19 +25,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from fixup.doctor import (
-    DEFAULT_TIMEOUT,
-    ImportCheck,
-    Interpreter,
-    check_imports,
-    find_interpreter,
-    is_mappers_key,
-    repair_hint,
-    scratch_copy,
-    scratch_env,
-)
+from fixup.doctor import DEFAULT_TIMEOUT, ImportCheck, check_imports, is_mappers_key, repair_hint
 from fixup.fix import Fix, Report
 from fixup.project import ConflictError, Project
+from fixup.sandbox import Interpreter, find_interpreter, scratch_copy, scratch_env
 
 #: Seconds a verification command may run on one version of the project.
 COMMAND_TIMEOUT = 900.0

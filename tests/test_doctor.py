@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 
 from fixup.config import Config
-from fixup.doctor import check_imports, find_interpreter, scratch_copy
+from fixup.doctor import check_imports
 from fixup.fixers import all_fixers
 from fixup.project import Project
+from fixup.sandbox import find_interpreter, scratch_copy
 from tests.golden import Case, build_project, collect, git, run_cli, tree
 
 #: Seed 001's shape: ``python dev_server.py`` from backend/, routers reaching "beyond" with ``..``.
