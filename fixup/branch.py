@@ -65,7 +65,7 @@ from fixup.git import (
 )
 from fixup.project import Project
 from fixup.report import fix_diff, folded_diff
-from fixup.sinks import RefusedError
+from fixup.sinks import RefusedError, print_skipped
 from fixup.textio import TextFormat, encode
 
 DEFAULT_BRANCH = "fixup/auto"
@@ -484,6 +484,19 @@ def same_content(repo: GitRepo, base: str, old_tip: str, new_tip: str) -> bool:
 
 
 # -------------------------------------------------------------------- the CLI's entry
+
+
+@dataclass(frozen=True)
+class BranchSink:
+    """``--branch``: commit the fixes on a branch; with ``--pr`` also push it and open or
+    update the pull request (the ``Sink`` the CLI chooses for them)."""
+
+    run: BranchRun
+
+    def deliver(self, report: Report, err: Console, *, quiet: bool) -> int:
+        if not quiet:
+            print_skipped(report, err)
+        return finish(self.run, report, err, quiet=quiet)
 
 
 def finish(run: BranchRun, report: Report, err: Console, *, quiet: bool) -> int:

@@ -14,17 +14,16 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn
 
 from fixup import __version__
-from fixup.branch import BranchFlags, load_base
-from fixup.branch import finish as finish_branch
+from fixup.branch import BranchFlags, BranchRun, BranchSink, load_base
 from fixup.branch import prepare as prepare_branch
 from fixup.config import Config, ConfigError, load_config
 from fixup.doctor import DEFAULT_TIMEOUT, run_doctor
-from fixup.fix import Diagnostic, Report, changed_files
+from fixup.fix import Diagnostic, Report
 from fixup.fixers import Fixer, all_fixers, get_fixer, select_fixers
 from fixup.pipeline import run
 from fixup.project import Project
 from fixup.report import print_json, print_text
-from fixup.sinks import RefusedError, write_tree
+from fixup.sinks import Preview, RefusedError, Sink, WorkingTree
 from fixup.verify import Verification, make_check, verify
 
 EXIT_OK = 0
@@ -292,44 +291,25 @@ def _fix(
         )
     _print_diagnostics(report.diagnostics, err, quiet, verbose)
 
-    files = changed_files(report.fixes)
-    if check or dry_run:
-        if not quiet:
-            if report.fixes:
-                err.print(
-                    f"{len(report.fixes)} fix{'es' * (len(report.fixes) != 1)} pending in "
-                    f"{len(files)} file{'s' * (len(files) != 1)}"
-                    + (
-                        ""
-                        if dry_run or output_format == "json"
-                        else "; preview them with --dry-run"
-                    )
-                    + "; run fixup without --dry-run/--check to apply.",
-                    markup=False,
-                )
-            else:
-                err.print("Nothing to fix.", markup=False)
-            _print_skipped(report, err)
-        return EXIT_PENDING if check and report.fixes else EXIT_OK
+    if branch_run is not None and verification is not None:
+        branch_run = dataclasses.replace(branch_run, verification=verification.markdown())
+    sink = _choose_sink(dry_run, check, output_format, allow_dirty, branch_run)
+    return sink.deliver(report, err, quiet=quiet)
 
+
+def _choose_sink(
+    dry_run: bool,
+    check: bool,
+    output_format: str,
+    allow_dirty: bool,
+    branch_run: BranchRun | None,
+) -> Sink:
+    """Where the fixes go: the one place that decides it."""
+    if check or dry_run:
+        return Preview(check=check, printed=dry_run or output_format == "json")
     if branch_run is not None:
-        if not quiet:
-            _print_skipped(report, err)
-        if verification is not None:
-            branch_run = dataclasses.replace(branch_run, verification=verification.markdown())
-        return finish_branch(branch_run, report, err, quiet=quiet)
-    written = write_tree(report, allow_dirty=allow_dirty)
-    if not quiet:
-        for fix in report.fixes:
-            err.print(f"fixed [{fix.fixer}] {fix.title}", markup=False)
-        err.print(
-            f"Applied {len(report.fixes)} fix{'es' * (len(report.fixes) != 1)} to {len(written)} file{'s' * (len(written) != 1)}."
-            if report.fixes
-            else "Nothing to fix.",
-            markup=False,
-        )
-        _print_skipped(report, err)
-    return EXIT_OK
+        return BranchSink(branch_run)
+    return WorkingTree(allow_dirty=allow_dirty)
 
 
 def _run_with_progress(
@@ -375,11 +355,6 @@ def _print_diagnostics(
             continue
         style = {"error": "red", "warning": "yellow"}.get(diagnostic.severity, "dim")
         err.print(f"{diagnostic.severity}: {diagnostic}", style=style, markup=False)
-
-
-def _print_skipped(report: Report, err: Console) -> None:
-    for fix, reason in report.skipped:
-        err.print(f"skipped [{fix.fixer}] {fix.title}: {reason}", style="yellow", markup=False)
 
 
 def _verify(report: Report, command: str, err: Console, quiet: bool) -> Verification | None:

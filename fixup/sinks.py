@@ -1,4 +1,9 @@
-"""Where a run's result goes. Only this module writes files (and, through git.py, git objects).
+"""Where a run's result goes. Only the sinks write files (and, through git.py, git objects).
+
+A ``Sink`` delivers a ``Report``; the CLI chooses one per run, in one place: ``Preview``
+(``--dry-run``, ``--check``: nothing written), ``WorkingTree`` (the default) or
+``fixup.branch.BranchSink`` (``--branch``, and ``--pr`` for the pull request). Printing the
+report on stdout (diffs, JSON) is ``fixup.report``'s, and happens whichever sink is chosen.
 
 ``write_tree`` is atomic per file (temp file + rename) and all-or-nothing for the checks:
 every file is checked before any is replaced, so a refusal writes nothing.
@@ -9,10 +14,80 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
+
+from rich.console import Console
 
 from fixup.fix import Report, changed_files
 from fixup.textio import SourceError, TextFormat, decode, encode
+
+EXIT_OK = 0
+EXIT_PENDING = 1
+
+
+class Sink(Protocol):
+    """Where the fixes of a run go."""
+
+    def deliver(self, report: Report, err: Console, *, quiet: bool) -> int:
+        """Deliver ``report``, say what was done on ``err`` (unless ``quiet``); the exit status.
+        Raises RefusedError when writing would lose something the user had."""
+        ...
+
+
+@dataclass(frozen=True)
+class Preview:
+    """``--dry-run`` and ``--check``: nothing is written; ``--check`` exits 1 while fixes are
+    pending."""
+
+    check: bool
+    #: True when the fixes were printed on stdout (diffs, JSON): no need to point at --dry-run.
+    printed: bool
+
+    def deliver(self, report: Report, err: Console, *, quiet: bool) -> int:
+        if not quiet:
+            if report.fixes:
+                count, files = len(report.fixes), len(changed_files(report.fixes))
+                err.print(
+                    f"{count} fix{'es' * (count != 1)} pending in "
+                    f"{files} file{'s' * (files != 1)}"
+                    + ("" if self.printed else "; preview them with --dry-run")
+                    + "; run fixup without --dry-run/--check to apply.",
+                    markup=False,
+                )
+            else:
+                err.print("Nothing to fix.", markup=False)
+            print_skipped(report, err)
+        return EXIT_PENDING if self.check and report.fixes else EXIT_OK
+
+
+@dataclass(frozen=True)
+class WorkingTree:
+    """The default: write the fixed files into the working tree (all or nothing)."""
+
+    allow_dirty: bool = False
+
+    def deliver(self, report: Report, err: Console, *, quiet: bool) -> int:
+        written = write_tree(report, allow_dirty=self.allow_dirty)
+        if not quiet:
+            for fix in report.fixes:
+                err.print(f"fixed [{fix.fixer}] {fix.title}", markup=False)
+            count, files = len(report.fixes), len(written)
+            err.print(
+                f"Applied {count} fix{'es' * (count != 1)} to {files} file{'s' * (files != 1)}."
+                if report.fixes
+                else "Nothing to fix.",
+                markup=False,
+            )
+            print_skipped(report, err)
+        return EXIT_OK
+
+
+def print_skipped(report: Report, err: Console) -> None:
+    """One line per fix left out, with the reason."""
+    for fix, reason in report.skipped:
+        err.print(f"skipped [{fix.fixer}] {fix.title}: {reason}", style="yellow", markup=False)
 
 
 class RefusedError(Exception):
