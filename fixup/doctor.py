@@ -46,6 +46,7 @@ from fixup.sandbox import (
     run_in_session,
     scratch_copy,
     scratch_env,
+    write_job,
 )
 
 #: Seconds one module may take to import.
@@ -387,8 +388,7 @@ def _run_probe(
         "mappers": mappers is not None,
         "mappers_key": mappers.key if mappers is not None else MAPPERS,
     }
-    job_path = work / "job.json"
-    job_path.write_text(json.dumps(job))
+    job_path = write_job(work, job)
     # The probe stops each module itself; this bound only catches a probe that is stuck.
     overall = timeout * (len(targets) * 1.5 + 3) + 60
     # What it reported before a time-out counts; the rest is "not checked".

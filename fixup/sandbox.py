@@ -11,6 +11,7 @@ job and reads its results.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -21,6 +22,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from fixup.config import ConfigError
 from fixup.git import GitError
@@ -273,3 +275,36 @@ def run_in_session(
                 else:  # pragma: no cover - Windows
                     process.kill()
             process.wait()
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    #: The exit status; None when the command was stopped at its time limit.
+    returncode: int | None
+    #: What it printed (stdout and stderr together).
+    output: bytes
+
+
+def run_shell(command: str, *, cwd: Path, env: Mapping[str, str], timeout: float) -> CommandResult:
+    """Run the user's own command line, as they would type it, in the scratch copy ``cwd``."""
+    try:
+        result = subprocess.run(
+            command,
+            shell=True,
+            cwd=cwd,
+            env=dict(env),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            timeout=timeout,
+        )
+    except subprocess.TimeoutExpired as exc:
+        return CommandResult(None, exc.output if isinstance(exc.output, bytes) else b"")
+    return CommandResult(result.returncode, result.stdout)
+
+
+def write_job(work: Path, job: Mapping[str, Any]) -> Path:
+    """The probe's job description, as JSON in ``work``."""
+    path = work / "job.json"
+    path.write_text(json.dumps(job))
+    return path
