@@ -1,7 +1,8 @@
 """Questions about a project's git history, answered as plain data.
 
 Fixers read history only through ``FixerContext.history``: a file's versions (renames
-followed), the renames git detects, which paths a commit held, and the text of old versions.
+followed), the newest version that bound a name, the renames git detects, which paths a
+commit held, and the text of old versions.
 Every answer comes from ``fixup.git`` (the one module that runs git) and is cached on disk:
 history below a commit never changes, so an answer is keyed by the commit's sha (and, in a
 shallow clone, by the clone's boundary, which ``git fetch --deepen`` moves) and the question.
@@ -14,11 +15,15 @@ whose ``reason`` the fixer turns into a diagnostic; a shallow clone is said by
 
 from __future__ import annotations
 
+import ast
+import functools
+import re
 from collections.abc import Generator, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from fixup.cache import Cache, content_key
+from fixup.codemods.bindings import module_bindings
 from fixup.git import (
     FileHistory,
     FileVersion,
@@ -33,6 +38,7 @@ from fixup.git import (
     renames,
     stream_blobs,
 )
+from fixup.textio import SourceError, decode
 
 if TYPE_CHECKING:
     from fixup.project import Project
@@ -75,6 +81,10 @@ class History:
         #: The cache key prefix for questions about ``revision``'s past; None until asked.
         self._state: str | HistoryError | None = None
         self._renames: tuple[Rename, ...] | HistoryError | None = None
+        #: For this run: blob -> the names its version binds at the top level (parsed ones).
+        self._bindings: dict[str, frozenset[str]] = {}
+        #: For this run: blob -> contents, for the versions a search found.
+        self._found: dict[str, bytes] = {}
 
     @classmethod
     def of(cls, project: Project, *, use_cache: bool = True) -> History:
@@ -127,6 +137,31 @@ class History:
         self._cache.put(key, asdict(history))
         return history
 
+    def last_versions(self, path: str, names: Iterable[str]) -> dict[str, int] | HistoryError:
+        """Name -> the index in ``file_history(path).versions`` of the newest version that binds
+        it at the top level (``class``, ``def``, an assignment, an import); a name no version
+        binds is left out.
+
+        Versions are read newest first, in one stream that stops once every name is found; a
+        cheap text test skips, unparsed, the versions that cannot bind any name still wanted.
+        """
+        history = self.file_history(path)
+        if isinstance(history, HistoryError):
+            return history
+        wanted = sorted(set(names))
+        if not wanted:
+            return {}
+        state = self._key_state()
+        assert isinstance(state, str)  # file_history answered
+        key = content_key(_FORMAT, "last", state, self.git_path(path), *wanted)
+        cached = self._cache.get(key)
+        if isinstance(cached, dict):
+            return {str(name): int(index) for name, index in cached.items()}
+        found = self._search(history, set(wanted))
+        if not isinstance(found, HistoryError):
+            self._cache.put(key, found)
+        return found
+
     def renames(self) -> tuple[Rename, ...] | HistoryError:
         """Every file rename git detects in the revision's ancestry, newest first."""
         if self._renames is None:
@@ -160,7 +195,8 @@ class History:
         return {git_paths[p] for p in held}
 
     def blobs(self, ids: Iterable[str]) -> Generator[bytes | HistoryError, None, None]:
-        """The contents of the blobs ``ids`` names, in order.
+        """The contents of the blobs ``ids`` names, in order (each kept in the cache: ask for
+        the versions a fix is built from, not for a whole history; ``last_versions`` searches).
 
         Blobs not in the cache are streamed from one ``git cat-file --batch``, started only
         when the first of them is needed; a caller that stops early stops git too. When git
@@ -177,6 +213,9 @@ class History:
             text = self._cache.get(key)
             if isinstance(text, str):
                 cached[blob] = text.encode("utf-8", "surrogateescape")
+            elif blob in self._found:
+                cached[blob] = self._found[blob]
+                self._cache.put(key, cached[blob].decode("utf-8", "surrogateescape"))
         stream = stream_blobs(self._repo, [b for b in wanted if b not in cached])
         try:
             for blob in wanted:
@@ -198,6 +237,44 @@ class History:
         return next(iter(self.blobs([blob])))
 
     # ---------------------------------------------------------------- internals
+
+    def _search(self, history: FileHistory, left: set[str]) -> dict[str, int] | HistoryError:
+        assert self._repo is not None
+        found: dict[str, int] = {}
+        versions = history.versions
+        unread = [v.blob for v in versions if v.blob is not None and v.blob not in self._bindings]
+        stream = stream_blobs(self._repo, unread)
+        try:
+            for index, version in enumerate(versions):
+                if not left:
+                    break
+                if version.blob is None:
+                    continue
+                data: bytes | None = None
+                bound = self._bindings.get(version.blob)
+                if bound is None:
+                    try:
+                        data = next(stream)
+                    except (GitError, StopIteration) as exc:
+                        return HistoryError(f"reading its git history failed: {exc}")
+                    text = _decoded(data)
+                    # Most versions do not name the names where a binding could be: not parsed.
+                    if text is None or not _may_bind(text, left):
+                        continue
+                    try:
+                        bound = frozenset(module_bindings(ast.parse(text), deep=False).names)
+                    except (SyntaxError, ValueError):
+                        bound = frozenset()
+                    self._bindings[version.blob] = bound
+                if left & bound:
+                    for name in left & bound:
+                        found[name] = index
+                    if data is not None:
+                        self._found[version.blob] = data
+                    left -= bound
+        finally:
+            stream.close()
+        return found
 
     def _key_state(self) -> str | HistoryError:
         if self._state is None:
@@ -250,3 +327,47 @@ def _file_history_from_json(data: dict[str, Any]) -> FileHistory:
 
 def _rename_from_json(data: dict[str, Any]) -> Rename:
     return Rename(**{**data, "commit": _commit_from_json(data["commit"])})
+
+
+def _decoded(data: bytes) -> str | None:
+    try:
+        return decode(data)[0]
+    except SourceError:
+        return None
+
+
+def _may_bind(text: str, names: Iterable[str]) -> bool:
+    """True when a line naming one of ``names`` looks like it binds it (see ``_binding_line``)."""
+    for name in names:
+        start = text.find(name)
+        if start == -1:
+            continue
+        pattern = _binding_line(name)
+        while start != -1:
+            line_start = text.rfind("\n", 0, start) + 1
+            line_end = text.find("\n", start)
+            if line_end == -1:
+                line_end = len(text)
+            if pattern.search(text, line_start, line_end):
+                return True
+            start = text.find(name, line_end)
+    return False
+
+
+@functools.lru_cache(maxsize=4096)
+def _binding_line(name: str) -> re.Pattern[str]:
+    """Matches a line where a statement could bind ``name``: ``class X``, ``def X``, ``X =`` /
+    ``X:`` / ``X,`` at the start of a line, ``a, X =``, ``as X``, ``import ... X``, ``X :=``.
+    A mention such as ``List[X]`` or ``Optional['X']`` does not match, nor does ``UserOut``
+    for ``User``. It may match more than a binding (the parse decides), never less."""
+    word = rf"\b{re.escape(name)}\b"
+    return re.compile(
+        rf"^[ \t]*(?:async[ \t]+)?(?:class|def)[ \t]+{word}"
+        rf"|^[ \t]*{word}[ \t]*(?::|=|,|\))"
+        rf"|,[ \t]*{word}[ \t]*[,=)]"
+        rf"|\bas[ \t]+{word}"
+        rf"|\bimport[ \t]+[^#\n]*{word}"
+        rf"|\bfor[ \t]+[^\n]*{word}[^\n]*\bin\b"
+        rf"|{word}[ \t]*:=",
+        re.M,
+    )

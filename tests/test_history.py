@@ -53,6 +53,7 @@ def git_logging_to(bin_dir: Path, log: Path) -> None:
     shim = bin_dir / "git"
     shim.write_text(f'#!/bin/sh\necho "$1" >> "{log}"\nexec "{real}" "$@"\n')
     shim.chmod(shim.stat().st_mode | stat.S_IEXEC)
+    log.touch()
 
 
 def test_warm_run_reads_no_history_from_git(
@@ -173,3 +174,34 @@ def test_deleted_classes_says_why_without_history(tmp_path: Path) -> None:
     code, _, stderr = run_cli("--select", "deleted-classes", "--check", "--no-cache", str(tmp_path))
     assert code == 0
     assert "there is no git history to restore it from (not a git repository)" in stderr
+
+
+def test_a_warm_search_reads_nothing_from_git(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for day in range(6):
+        body = "class Gone:\n    pass\n" if day == 1 else ""
+        commit(repo, {"models.py": f"{body}VERSION = {day}\n"}, f"Version {day}", day)
+    project = Project.load(repo, Config())
+    cold = History.of(project)
+    assert cold.last_versions("models.py", ["Gone", "Never", "VERSION"]) == {
+        "Gone": 4,
+        "VERSION": 0,
+    }
+    history = cold.file_history("models.py")
+    assert not isinstance(history, HistoryError)
+    gone_blob = history.versions[4].blob
+    assert gone_blob is not None
+    assert cold.blob(gone_blob) == b"class Gone:\n    pass\nVERSION = 1\n"
+    cold.save()
+
+    log = tmp_path / "git.log"
+    git_logging_to(tmp_path / "bin", log)
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
+    warm = History.of(project)
+    assert warm.last_versions("models.py", ["VERSION", "Never", "Gone"]) == {
+        "Gone": 4,
+        "VERSION": 0,
+    }
+    assert warm.blob(gone_blob) == b"class Gone:\n    pass\nVERSION = 1\n"
+    assert not set(log.read_text().split()) & HISTORY_READS

@@ -76,8 +76,6 @@ from __future__ import annotations
 
 import ast
 import difflib
-import functools
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
@@ -479,7 +477,7 @@ def _plan_module(
             f"{target} has no git history (not committed yet)",
         )
         return out
-    search = _HistorySearch(history, past)
+    search = _HistorySearch(history, past, target)
     module_plan = _resolve_names(project, past, finder, target, set(names), defined, search)
     if search.error is not None:
         _report_unrestorable(out, module_name, target, names, defined, search.error.reason)
@@ -507,20 +505,18 @@ def _plan_module(
 
 
 class _HistorySearch:
-    """Newest-first search of one file's versions, read in one stream that stops when done.
+    """One file's old versions as this fixer asks about them; ``History`` searches and reads.
 
-    When git fails mid-way the search stops, finds nothing more, and keeps the ``error``.
+    When git fails the search finds nothing more and keeps the ``error``.
     """
 
-    def __init__(self, history: FileHistory, past: History) -> None:
+    def __init__(self, history: FileHistory, past: History, path: str) -> None:
         self.history = history
         self._past = past
+        self._path = path
         self.error: HistoryError | None = None
-        #: Blob -> the names its version binds at the top level (only for versions parsed).
-        self._bindings: dict[str, frozenset[str]] = {}
         self._texts: dict[int, str | None] = {}
         self._modules: dict[int, OldModule | None] = {}
-        self.versions_read = 0
 
     def text(self, index: int) -> str | None:
         if index not in self._texts:
@@ -533,43 +529,12 @@ class _HistorySearch:
 
     def find(self, names: Iterable[str]) -> dict[str, int]:
         """Name -> index of the newest version that binds it at the top level."""
-        left = set(names)
-        found: dict[str, int] = {}
-        versions = self.history.versions
-        unread = [v.blob for v in versions if v.blob is not None and v.blob not in self._bindings]
-        stream = self._past.blobs(unread)
-        try:
-            for index, version in enumerate(versions):
-                if not left or self.error is not None:
-                    break
-                if version.blob is None:
-                    continue
-                text: str | None = None
-                bound = self._bindings.get(version.blob)
-                if bound is None:
-                    data = next(stream)
-                    if isinstance(data, HistoryError):
-                        self.error = data
-                        break
-                    text = _decoded(data)
-                    self.versions_read += 1
-                    # The cheap prefilter: most versions do not name the names where a
-                    # binding could be (``class X``, ``X =``, ``import ... X``): not parsed.
-                    if text is None or not _may_bind(text, left):
-                        continue
-                    try:
-                        bound = frozenset(module_bindings(ast.parse(text), deep=False).names)
-                    except (SyntaxError, ValueError):
-                        bound = frozenset()
-                    self._bindings[version.blob] = bound
-                if left & bound:
-                    for name in left & bound:
-                        found[name] = index
-                    if text is not None:
-                        self._texts[index] = text
-                    left -= bound
-        finally:
-            stream.close()
+        if self.error is not None:
+            return {}
+        found = self._past.last_versions(self._path, names)
+        if isinstance(found, HistoryError):
+            self.error = found
+            return {}
         return found
 
     def module(self, index: int) -> OldModule | None:
@@ -935,43 +900,6 @@ def _decoded(data: bytes | None) -> str | None:
         return decode(data)[0]
     except SourceError:
         return None
-
-
-def _may_bind(text: str, names: Iterable[str]) -> bool:
-    """True when a line naming one of ``names`` looks like it binds it (see ``_binding_line``)."""
-    for name in names:
-        start = text.find(name)
-        if start == -1:
-            continue
-        pattern = _binding_line(name)
-        while start != -1:
-            line_start = text.rfind("\n", 0, start) + 1
-            line_end = text.find("\n", start)
-            if line_end == -1:
-                line_end = len(text)
-            if pattern.search(text, line_start, line_end):
-                return True
-            start = text.find(name, line_end)
-    return False
-
-
-@functools.lru_cache(maxsize=4096)
-def _binding_line(name: str) -> re.Pattern[str]:
-    """Matches a line where a statement could bind ``name``: ``class X``, ``def X``, ``X =`` /
-    ``X:`` / ``X,`` at the start of a line, ``a, X =``, ``as X``, ``import ... X``, ``X :=``.
-    A mention such as ``List[X]`` or ``Optional['X']`` does not match, nor does ``UserOut``
-    for ``User``. It may match more than a binding (the parse decides), never less."""
-    word = rf"\b{re.escape(name)}\b"
-    return re.compile(
-        rf"^[ \t]*(?:async[ \t]+)?(?:class|def)[ \t]+{word}"
-        rf"|^[ \t]*{word}[ \t]*(?::|=|,|\))"
-        rf"|,[ \t]*{word}[ \t]*[,=)]"
-        rf"|\bas[ \t]+{word}"
-        rf"|\bimport[ \t]+[^#\n]*{word}"
-        rf"|\bfor[ \t]+[^\n]*{word}[^\n]*\bin\b"
-        rf"|{word}[ \t]*:=",
-        re.M,
-    )
 
 
 def _short(commit: HistoryCommit) -> str:
