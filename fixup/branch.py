@@ -9,15 +9,22 @@ Every commit fixup makes carries the trailers ``Fixup-Version`` and ``Fixup-Tree
 commit's own tree). A commit without them, with more than one parent, or whose tree is not
 the one it names (amended by hand) is someone else's: a branch holding one is never rebuilt.
 
-The bot (``--pr``) is idempotent the way Renovate is: one branch name (``fixup/auto``), a
-re-run with new fixes force-pushes that branch and edits the same pull request, a run with
-nothing to fix leaves an open pull request alone, a pull request closed without merging is
-remembered by its branch name and not reopened unless ``--force``, and a branch where a person
-has pushed commits is left alone.
+The bot (``--pr``) behaves the way Renovate does: one branch name (``fixup/auto``) and one open
+pull request. Every set of fixes has a fingerprint (``fingerprint``: a hash of each fix's fixer,
+title, files and changed lines, not of line numbers or context), kept in the commits'
+``Fixup-Fingerprint`` trailer and in a hidden marker of the pull request's body. A pull request
+closed without merging declines that set of fixes only: fixup does not propose it again, but
+different fixes open a new pull request. The branch is re-pushed only when the fixes change, or
+when a file they change differs in the new base; otherwise the branch, its commits and the pull
+request's body stay as they are. A branch where a person has pushed commits is left alone until
+``--take-back``, which names the commits it drops.
 """
 
 from __future__ import annotations
 
+import difflib
+import hashlib
+import json
 import os
 import re
 import textwrap
@@ -35,13 +42,14 @@ from fixup.forge import (
     GitHub,
     PullRequest,
     RemoteRepo,
-    default_api_url,
+    api_root,
     parse_remote_url,
 )
 from fixup.git import (
     CommitInfo,
     GitError,
     GitRepo,
+    blob_ids,
     branch_commit,
     build_tree,
     check_branch_name,
@@ -65,13 +73,16 @@ from fixup.git import (
 )
 from fixup.project import Project
 from fixup.report import fix_diff, folded_diff
-from fixup.sinks import RefusedError, print_skipped
+from fixup.sinks import Emit, RefusedError, print_skipped
 from fixup.textio import TextFormat, encode
 
 DEFAULT_BRANCH = "fixup/auto"
 DEFAULT_LABELS = ("fixup",)
 VERSION_TRAILER = "Fixup-Version"
 TREE_TRAILER = "Fixup-Tree"
+FINGERPRINT_TRAILER = "Fixup-Fingerprint"
+#: The hidden first line of a pull request's body that names the set of fixes it proposes.
+FINGERPRINT_MARKER = re.compile(r"<!-- fixup-fingerprint: ([0-9a-f]+) -->")
 #: GitHub refuses pull request bodies over 65536 characters; keep a margin.
 BODY_LIMIT = 60000
 EXIT_OK = 0
@@ -93,8 +104,13 @@ class BranchOptions:
     remote: str = "origin"
     force: bool = False
     labels: tuple[str, ...] = DEFAULT_LABELS
-    #: The REST API root; None: derived from the remote's host (GitHub Enterprise: /api/v3).
+    #: The REST API root the user gave; None: derived from the remote's host (github.com and
+    #: *.ghe.com only). Never from the target repository's configuration.
     api_url: str | None = None
+    #: Where ``api_url`` came from ("--api-url" or "GITHUB_API_URL"), for messages.
+    api_url_source: str = "--api-url"
+    #: Rebuild a branch a person pushed to, dropping their commits (after naming them).
+    take_back: bool = False
 
 
 @dataclass(frozen=True)
@@ -197,12 +213,15 @@ def _prepare_bot(repo: GitRepo, options: BranchOptions) -> Bot:
     try:
         url = remote_url(repo, options.remote)
         remote = parse_remote_url(url)
+        # Where the token may go is settled here, before any connection (fixup/forge.py).
+        api_url = api_root(remote, options.api_url, options.api_url_source)
     except (GitError, ForgeError) as exc:
-        raise ConfigError(str(exc)) from None
+        raise ConfigError(f"--pr: {exc}") from None
     token = os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN")
     if not token:
         raise ConfigError("--pr needs a GitHub token in GITHUB_TOKEN or GH_TOKEN")
-    api_url = options.api_url or default_api_url(remote.host)
+    # git gets the token only for URLs on the remote's own host (http.<url>.extraheader), so a
+    # pushurl or insteadOf that sends git elsewhere sends it there without the token.
     return Bot(remote=remote, client=GitHub(api_url, token, remote), git_env=token_env(url, token))
 
 
@@ -214,8 +233,13 @@ def load_base(run: BranchRun, root: Path, config: Config) -> Project:
 # -------------------------------------------------------------------- commits
 
 
-def commit_fixes(run: BranchRun, report: Report, *, update: bool) -> BranchResult | None:
-    """Commit the report's fixes on the branch, one commit per fixer; None when there are none."""
+def commit_fixes(
+    run: BranchRun, report: Report, *, update: bool, take_back: bool = False
+) -> BranchResult | None:
+    """Commit the report's fixes on the branch, one commit per fixer; None when there are none.
+
+    ``take_back``: replace the branch even when it holds commits fixup did not make (the bot's
+    ``--take-back``, which has named them first)."""
     repo, name = run.repo, run.options.name
     existing = branch_commit(repo, name)
     if existing is not None:
@@ -224,7 +248,7 @@ def commit_fixes(run: BranchRun, report: Report, *, update: bool) -> BranchResul
                 f"branch {name} exists; pass --update to rebuild it on {run.base_ref}"
             )
         foreign = foreign_commits(repo, run.base, existing)
-        if foreign:
+        if foreign and not take_back:
             raise RefusedError(
                 f"branch {name} {_describe_foreign(foreign)}; fixup does not rebuild it"
             )
@@ -235,6 +259,7 @@ def commit_fixes(run: BranchRun, report: Report, *, update: bool) -> BranchResul
     signoff = f"Signed-off-by: {identity(repo, 'COMMITTER', env)}" if run.options.signoff else None
     project = report.before
     parent = run.base
+    wanted = fingerprint(report.fixes)
     commits: list[BranchCommit] = []
     for fixer, fixes in _group_by_fixer(report.fixes):
         previous = project
@@ -243,7 +268,7 @@ def commit_fixes(run: BranchRun, report: Report, *, update: bool) -> BranchResul
         changes = _tree_changes(repo, parent, previous, project, fixes)
         tree = build_tree(repo, parent, changes)
         title = commit_title(fixer, fixes)
-        message = commit_message(fixer, fixes, title, tree, run.base_label, signoff)
+        message = commit_message(fixer, fixes, title, tree, run.base_label, signoff, wanted)
         commit = commit_tree(repo, tree, parent, message, env)
         moves = _undetected_moves(repo, parent, commit, fixes, project)
         if moves:
@@ -383,7 +408,13 @@ def _lower_first(text: str) -> str:
 
 
 def commit_message(
-    fixer: str, fixes: Sequence[Fix], title: str, tree: str, base_ref: str, signoff: str | None
+    fixer: str,
+    fixes: Sequence[Fix],
+    title: str,
+    tree: str,
+    base_ref: str,
+    signoff: str | None,
+    fixes_fingerprint: str | None = None,
 ) -> str:
     lines = [title, ""]
     lines.append(f"fixup's {fixer} fixer made {len(fixes)} fix{'es' * (len(fixes) != 1)}:")
@@ -403,9 +434,34 @@ def commit_message(
     lines += ["", f"Reproduce with `fixup --dry-run` on {base_ref}.", ""]
     lines.append(f"{VERSION_TRAILER}: {__version__}")
     lines.append(f"{TREE_TRAILER}: {tree}")
+    if fixes_fingerprint:
+        lines.append(f"{FINGERPRINT_TRAILER}: {fixes_fingerprint}")
     if signoff:
         lines.append(signoff)
     return "\n".join(lines) + "\n"
+
+
+def fingerprint(fixes: Sequence[Fix]) -> str:
+    """A stable name for a set of fixes: each fix's fixer, title, files and changed lines.
+
+    Line numbers and context lines are left out, so an unrelated change elsewhere in the base
+    (a line added above) keeps the fingerprint; a different repair changes it.
+    """
+    digest = hashlib.sha256()
+    for fix in fixes:
+        record: list[object] = [fix.fixer, fix.title]
+        for change in fix.changes:
+            diff = difflib.unified_diff(
+                (change.before or "").splitlines(),
+                (change.after or "").splitlines(),
+                n=0,
+                lineterm="",
+            )
+            # Past the two file headers: the changed lines, without the hunks' line numbers.
+            changed = [line for line in list(diff)[2:] if not line.startswith("@@")]
+            record.append([change.path, change.renamed_from, change.action, changed])
+        digest.update(json.dumps(record).encode() + b"\n")
+    return digest.hexdigest()[:20]
 
 
 def _wrap(text: str) -> list[str]:
@@ -493,10 +549,12 @@ class BranchSink:
 
     run: BranchRun
 
-    def deliver(self, report: Report, err: Console, *, quiet: bool) -> int:
+    def deliver(self, report: Report, err: Console, *, quiet: bool, emit: Emit) -> int:
         if not quiet:
             print_skipped(report, err)
-        return finish(self.run, report, err, quiet=quiet)
+        code = finish(self.run, report, err, quiet=quiet)
+        emit(code == EXIT_OK)
+        return code
 
 
 def finish(run: BranchRun, report: Report, err: Console, *, quiet: bool) -> int:
@@ -565,50 +623,90 @@ def _run_bot(run: BranchRun, bot: Bot, report: Report, err: Console, quiet: bool
         return EXIT_REFUSED
     pr_base = run.base_branch or str(repository.get("default_branch") or "main")
     open_pull = next((p for p in pulls if p.state == "open"), None)
-    closed = next((p for p in pulls if p.state == "closed" and not p.merged), None)
 
     if not report.fixes:
         say(f"Nothing to fix on {run.base_label}.")
         if open_pull is not None:
             say(f"Pull request #{open_pull.number} is left as it is: {open_pull.html_url}")
         return EXIT_OK
-    if open_pull is None and closed is not None and not run.options.force:
+    wanted = fingerprint(report.fixes)
+    declined = next(
+        (
+            p
+            for p in pulls
+            if p.state == "closed" and not p.merged and pull_fingerprint(p) == wanted
+        ),
+        None,
+    )
+    if declined is not None and not run.options.force:
         say(
-            f"Pull request #{closed.number} for {name} was closed without merging: fixup leaves "
-            f"{name} alone (pass --force to open a new one): {closed.html_url}"
+            f"Pull request #{declined.number} proposed these same fixes (fingerprint {wanted}) and "
+            f"was closed without merging: fixup does not propose them again; different fixes open "
+            f"a new pull request (pass --force to propose these anyway): {declined.html_url}"
         )
+        if open_pull is not None:
+            say(f"Pull request #{open_pull.number} is left as it is: {open_pull.html_url}")
         return EXIT_OK
 
     try:
         remote_tip = remote_branch(run.repo, remote, name, bot.git_env)
+        local = branch_commit(run.repo, name)
+        theirs: list[CommitInfo] = []
         if remote_tip is not None:
             fetch_commit(run.repo, remote, name, bot.git_env)
-            foreign = foreign_commits(run.repo, run.base, remote_tip)
-            if foreign:
+            theirs = foreign_commits(run.repo, run.base, remote_tip)
+            if theirs and not run.options.take_back:
                 say(
-                    f"{name} on {remote} {_describe_foreign(foreign)}: a person has pushed to it, so fixup leaves it "
-                    f"and its pull request alone."
+                    f"{name} on {remote} {_describe_foreign(theirs)}: a person has pushed to it, "
+                    "so fixup leaves it and its pull request alone (pass --take-back to hand it "
+                    "back to fixup; their commits would be dropped)."
                 )
                 return EXIT_OK
-            _start_from(run, remote_tip)
-        result = commit_fixes(run, report, update=True)
+        if local is not None and local != remote_tip:
+            seen = {c.sha for c in theirs}
+            mine = [c for c in foreign_commits(run.repo, run.base, local) if c.sha not in seen]
+            if mine and not run.options.take_back:
+                raise RefusedError(
+                    f"the local branch {name} {_describe_foreign(mine)}; fixup does not replace "
+                    "it (pass --take-back to drop those commits)"
+                )
+            theirs += mine
+        if theirs:
+            _say_dropped(name, theirs, say)
+            result = commit_fixes(run, report, update=True, take_back=True)
+        else:
+            result = _unchanged_branch(run, remote_tip, report.fixes, wanted)
+            if remote_tip is not None:
+                _start_from(run, remote_tip)
+            if result is None:
+                result = commit_fixes(run, report, update=True)
     except RefusedError as exc:
         err.print(f"fixup: refused: {exc}", markup=False, highlight=False)
         return EXIT_REFUSED
     assert result is not None
-    _print_result(run, result, say)
-
-    if result.tip == remote_tip:
-        say(f"{name} on {remote} already holds these commits; nothing pushed.")
-        pushed = remote_tip
+    if result.tip == remote_tip and result.base != run.base:
+        say(
+            f"{name} on {remote} already holds these fixes on {result.base[:12]}, and the files "
+            f"they change are the same in {run.base_label}: nothing pushed."
+        )
     else:
-        push_branch(run.repo, remote, result.tip, name, remote_tip, bot.git_env)
-        pushed = result.tip
-        say(f"Pushed {name} ({pushed[:12]}) to {remote}.")
+        _print_result(run, result, say)
 
-    title, body = pull_request_text(report, run, result)
+    pushed = result.tip != remote_tip
+    if pushed:
+        push_branch(run.repo, remote, result.tip, name, remote_tip, bot.git_env)
+        say(f"Pushed {name} ({result.tip[:12]}) to {remote}.")
+    elif result.base == run.base:
+        say(f"{name} on {remote} already holds these commits; nothing pushed.")
+
+    title, body = pull_request_text(report, replace(run, base=result.base), result)
     try:
-        pull = _open_or_update(client, open_pull, title, body, name, pr_base, say)
+        if not pushed and open_pull is not None and pull_fingerprint(open_pull) == wanted:
+            # Same fixes on the same branch: the description stays as it is.
+            say(f"Pull request #{open_pull.number} is up to date: {open_pull.html_url}")
+            pull = open_pull
+        else:
+            pull = _open_or_update(client, open_pull, title, body, name, pr_base, say)
         labels = [label for label in run.options.labels if label not in pull.labels]
         if labels:
             client.ensure_labels(labels, "Fixes proposed by fixup")
@@ -616,8 +714,8 @@ def _run_bot(run: BranchRun, bot: Bot, report: Report, err: Console, quiet: bool
     except ForgeError as exc:
         err.print(f"fixup: error: {exc}", markup=False, highlight=False)
         err.print(
-            f"The branch {name} was pushed to {remote} ({pushed[:12]}), so nothing is lost: open the pull "
-            f"request by hand at {bot.remote.web_url}/compare/{pr_base}...{name}",
+            f"The branch {name} was pushed to {remote} ({result.tip[:12]}), so nothing is lost: "
+            f"open the pull request by hand at {bot.remote.web_url}/compare/{pr_base}...{name}",
             markup=False,
             highlight=False,
         )
@@ -625,18 +723,61 @@ def _run_bot(run: BranchRun, bot: Bot, report: Report, err: Console, quiet: bool
     return EXIT_OK
 
 
+def pull_fingerprint(pull: PullRequest) -> str | None:
+    """The fingerprint of the fixes a pull request proposed (None: made before fingerprints)."""
+    match = FINGERPRINT_MARKER.search(pull.body)
+    return match.group(1) if match else None
+
+
+def _say_dropped(name: str, commits: Sequence[CommitInfo], say: Say) -> None:
+    count = len(commits)
+    say(
+        f"--take-back: fixup rebuilds {name} and drops {count} commit{'s' * (count != 1)} it did "
+        "not make:"
+    )
+    for commit in commits:
+        say(f"  {commit.sha[:12]} {commit.subject!r} by {commit.author}")
+
+
+def _unchanged_branch(
+    run: BranchRun, tip: str | None, fixes: Sequence[Fix], wanted: str
+) -> BranchResult | None:
+    """The branch at ``tip`` as it is, when it holds these fixes (by fingerprint) and every file
+    they change is the same in its base as in the run's base; None when it must be rebuilt."""
+    if tip is None:
+        return None
+    commits = commits_between(run.repo, run.base, tip)  # newest first, all fixup's
+    if not commits or trailers(commits[0].message).get(FINGERPRINT_TRAILER) != wanted:
+        return None
+    old_base = commits[-1].parents[0]
+    paths = sorted(
+        {
+            run.repo.to_toplevel_path(path)
+            for fix in fixes
+            for change in fix.changes
+            for path in (change.path, change.renamed_from)
+            if path is not None
+        }
+    )
+    if old_base != run.base and blob_ids(run.repo, old_base, paths) != blob_ids(
+        run.repo, run.base, paths
+    ):
+        return None
+    kept = tuple(BranchCommit(c.sha, _fixer_of(c.subject), c.subject) for c in reversed(commits))
+    return BranchResult(run.options.name, old_base, kept, tip, existed=True, unchanged=True)
+
+
+def _fixer_of(subject: str) -> str:
+    match = re.match(r"\w+\(([^)]*)\):", subject)
+    return match.group(1) if match else ""
+
+
 def _start_from(run: BranchRun, remote_tip: str) -> None:
-    """Point the local branch at the remote's, so that unchanged fixes keep its commits."""
+    """Point the local branch at the remote's, so that unchanged fixes keep its commits
+    (the caller has checked that neither holds commits fixup did not make)."""
     local = branch_commit(run.repo, run.options.name)
     if local == remote_tip:
         return
-    if local is not None:
-        foreign = foreign_commits(run.repo, run.base, local)
-        if foreign:
-            raise RefusedError(
-                f"the local branch {run.options.name} {_describe_foreign(foreign)}; fixup does not "
-                "replace it"
-            )
     update_branch(
         run.repo, run.options.name, remote_tip, local, f"fixup: start from {run.options.remote}"
     )
@@ -685,6 +826,8 @@ def pull_request_text(report: Report, run: BranchRun, result: BranchResult) -> t
         title = f"fix: {count} fixes by fixup ({', '.join(fixers)})"
     base_name = run.base_branch or run.base_ref
     head = [
+        # Hidden in the rendered description; names the fixes if the pull request is declined.
+        f"<!-- fixup-fingerprint: {fingerprint(report.fixes)} -->",
         f"fixup found {count} problem{'s' * (count != 1)} in `{base_name}` and repaired "
         f"{'it' if count == 1 else 'them'}, one commit per fixer. Each fix says why it is needed "
         "and where its code comes from.",
@@ -722,8 +865,9 @@ def pull_request_text(report: Report, run: BranchRun, result: BranchResult) -> t
         "",
         "---",
         f"<sub>Made by fixup {__version__} from `{base_name}` at {run.base[:12]}. Re-runs update this "
-        "branch and this pull request. Close it without merging and fixup will not open it again "
-        "(unless run with `--force`); push a commit to the branch and fixup stops touching it.</sub>",
+        "branch and this pull request when the fixes change. Close it without merging and fixup "
+        "will not propose these fixes again (different fixes open a new pull request); push a "
+        "commit to the branch and fixup stops touching it until `fixup --pr --take-back`.</sub>",
     ]
     fixed = "\n".join(head) + "\n\n## The fixes\n\n"
     end = "\n" + "\n".join(tail) + "\n"
@@ -768,6 +912,7 @@ class BranchFlags:
     force: bool = False
     labels: tuple[str, ...] = ()
     api_url: str | None = None
+    take_back: bool = False
 
     @property
     def wanted(self) -> bool:
@@ -785,6 +930,7 @@ class BranchFlags:
                 "--force": self.force,
                 "--label": self.labels,
                 "--api-url": self.api_url,
+                "--take-back": self.take_back,
             }
             given = [flag for flag, value in companions.items() if value]
             if given:
@@ -798,11 +944,21 @@ class BranchFlags:
                     "--force": self.force,
                     "--label": self.labels,
                     "--api-url": self.api_url,
+                    "--take-back": self.take_back,
                 }.items()
                 if value
             ]
             if given:
                 raise ConfigError(f"{given[0]} needs --pr")
+        elif config.api_url is not None:
+            # A pull request that edits pyproject.toml must not be able to redirect the token.
+            where = f"{config.source}: " if config.source else ""
+            raise ConfigError(
+                f"{where}[tool.fixup] api-url is not read: the GitHub token goes only where you "
+                "send it, with --api-url or GITHUB_API_URL; remove the key from the repository's "
+                "configuration"
+            )
+        env_api_url = os.environ.get("GITHUB_API_URL") or None
         return BranchOptions(
             name=self.branch or config.branch or DEFAULT_BRANCH,
             base=self.base,
@@ -814,5 +970,7 @@ class BranchFlags:
             force=self.force,
             labels=self.labels
             or (DEFAULT_LABELS if config.labels is None else config.labels),  # [] = none
-            api_url=self.api_url or config.api_url or os.environ.get("GITHUB_API_URL") or None,
+            api_url=self.api_url or env_api_url,
+            api_url_source="--api-url" if self.api_url else "GITHUB_API_URL",
+            take_back=self.take_back,
         )

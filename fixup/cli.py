@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import json
+import os
 import sys
 import traceback
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import click
 from rich.console import Console
@@ -20,9 +23,17 @@ from fixup.config import Config, ConfigError, load_config
 from fixup.doctor import DEFAULT_TIMEOUT, run_doctor
 from fixup.fix import Diagnostic, Report
 from fixup.fixers import Fixer, all_fixers, get_fixer, select_fixers
+from fixup.formats import (
+    github_commands,
+    markdown_doc,
+    sarif_log,
+    sarif_run,
+    statistics,
+    statistics_text,
+)
 from fixup.pipeline import run
 from fixup.project import Project
-from fixup.report import print_json, print_text
+from fixup.report import print_json, print_text, write_patch
 from fixup.sinks import Preview, RefusedError, Sink, WorkingTree
 from fixup.verify import Verification, make_check, verify
 
@@ -39,6 +50,21 @@ Exit codes:
   123  internal error (please report it, with the traceback from -v)"""
 
 
+OUTPUT_FORMATS = ("text", "json", "github", "sarif")
+
+
+def resolve_color(flag: bool | None, stream: IO[Any]) -> bool:
+    """--color/--no-color, else NO_COLOR (any value: off), else FORCE_COLOR (any value: on,
+    even into a pipe), else colour only on a terminal."""
+    if flag is not None:
+        return flag
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return stream.isatty()
+
+
 class FixupGroup(click.Group):
     """``fixup [OPTIONS] [PATH]`` runs the fixers; ``fixup list|explain`` are subcommands."""
 
@@ -50,6 +76,7 @@ class FixupGroup(click.Group):
         return super().parse_args(ctx, args)
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # `fixup --help` is the help of the default command (it is hidden from the list).
         fix = self.commands["fix"]
         with click.Context(fix, info_name=ctx.info_name, parent=ctx.parent) as fix_ctx:
             fix.format_help(fix_ctx, formatter)
@@ -64,11 +91,20 @@ def main() -> None:
 
 @main.command(
     "fix",
+    hidden=True,
     epilog=EXIT_CODES_HELP,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-@click.argument("path", type=click.Path(file_okay=False, path_type=Path), default=".")
-@click.option("--dry-run", is_flag=True, help="Print the fixes as diffs; write nothing.")
+@click.argument(
+    "paths", nargs=-1, metavar="[PATH]...", type=click.Path(file_okay=False, path_type=Path)
+)
+@click.option(
+    "--dry-run",
+    "--diff",
+    "dry_run",
+    is_flag=True,
+    help="Print the fixes as a patch (git apply takes it from the repository root); write nothing.",
+)
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 when fixes are pending.")
 @click.option(
     "--fold-moves",
@@ -110,7 +146,12 @@ def main() -> None:
 @click.option(
     "--force",
     is_flag=True,
-    help="With --pr: open a new pull request even though one for the branch was closed unmerged.",
+    help="With --pr: propose the fixes even though a pull request with the same fixes was closed unmerged.",
+)
+@click.option(
+    "--take-back",
+    is_flag=True,
+    help="With --pr: rebuild the branch even though a person pushed to it; their commits are named, then dropped.",
 )
 @click.option(
     "--label",
@@ -122,7 +163,7 @@ def main() -> None:
 @click.option(
     "--api-url",
     metavar="URL",
-    help="With --pr: the GitHub REST API root (GitHub Enterprise: https://HOST/api/v3).",
+    help="With --pr: the GitHub REST API root, https only, on the remote's host (GitHub Enterprise Server: https://HOST/api/v3; default: GITHUB_API_URL, else api.github.com or api.HOST for *.ghe.com).",
 )
 @click.option(
     "--verify",
@@ -131,11 +172,17 @@ def main() -> None:
     help="Run CMD (or 'imports': the doctor's import check) on a scratch copy without and with the fixes; a fix that makes it fail where it passed is found by bisection and dropped.",
 )
 @click.option(
+    "--output-format",
     "--format",
     "output_format",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(OUTPUT_FORMATS),
     default="text",
-    help="Output format.",
+    help="text: diffs with --dry-run; json; github: workflow-command annotations; sarif: SARIF 2.1.0 for code scanning.",
+)
+@click.option(
+    "--statistics",
+    is_flag=True,
+    help="Count fixes per fixer and diagnostics per severity and fixer (on stdout with text output, instead of the diffs).",
 )
 @click.option(
     "--config",
@@ -147,7 +194,7 @@ def main() -> None:
 @click.option(
     "--color/--no-color",
     default=None,
-    help="Colour the diffs (default: when stdout is a terminal).",
+    help="Colour the output (default: on a terminal; NO_COLOR turns it off, FORCE_COLOR on).",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors on stderr.")
 @click.option(
@@ -156,8 +203,9 @@ def main() -> None:
     is_flag=True,
     help="Explain more: import roots, informational notes, tracebacks.",
 )
+@click.version_option(__version__, prog_name="fixup")
 def fix_command(
-    path: Path,
+    paths: tuple[Path, ...],
     dry_run: bool,
     check: bool,
     fold_moves: bool,
@@ -174,58 +222,109 @@ def fix_command(
     pr: bool,
     remote: str | None,
     force: bool,
+    take_back: bool,
     labels: Sequence[str],
     api_url: str | None,
     verify_command: str | None,
     output_format: str,
+    statistics: bool,
     config_file: Path | None,
     no_cache: bool,
     color: bool | None,
     quiet: bool,
     verbose: bool,
 ) -> None:
-    """Find and repair what breaks the backend at PATH (default: the current folder).
+    """Find and repair what breaks the backend at each PATH (default: the current folder).
 
-    Without --dry-run or --check the fixes are written to the working tree.
+    Without --dry-run or --check the fixes are written to the working tree. Several PATHs are
+    separate projects, run one after the other; the exit code is the worst of them.
     """
-    err = Console(stderr=True, highlight=False, soft_wrap=True, no_color=color is False)
-    try:
-        code = _fix(
-            path,
-            dry_run,
-            check,
-            select,
-            ignore,
-            exclude,
-            unsafe_fixes,
-            allow_dirty,
-            output_format,
-            config_file,
-            no_cache,
-            color,
-            quiet,
-            verbose,
-            err,
-            branch_flags=BranchFlags(
-                branch, base, update, author, signoff, pr, remote, force, tuple(labels), api_url
-            ),
-            verify_command=verify_command,
-            fold_moves=fold_moves,
-        )
-    except ConfigError as exc:
-        err.print(f"fixup: error: {exc}", markup=False)
-        code = EXIT_USAGE
-    except RefusedError as exc:
-        err.print(f"fixup: refused: {exc}", markup=False)
-        code = EXIT_USAGE
-    except Exception as exc:
-        err.print(f"fixup: internal error: {type(exc).__name__}: {exc}", markup=False)
-        if verbose:
-            err.print(traceback.format_exc(), markup=False)
-        else:
-            err.print("(run with -v for the traceback)", markup=False)
-        code = EXIT_INTERNAL
-    sys.exit(code)
+    err_color = resolve_color(color, sys.stderr)
+    err = Console(
+        stderr=True,
+        highlight=False,
+        soft_wrap=True,
+        no_color=not err_color,
+        # Coloured: even into a pipe; not coloured into a pipe: no escape codes at all.
+        force_terminal=True if err_color else (None if sys.stderr.isatty() else False),
+    )
+    paths = paths or (Path("."),)
+    output = Output(
+        output_format,
+        color=resolve_color(color, sys.stdout),
+        statistics=statistics,
+        several=len(paths) > 1,
+    )
+    codes = []
+    for path in paths:
+        if output.several and not quiet:
+            err.print(f"==> {path}", style="bold", markup=False)
+        try:
+            if output.several and (branch or pr):
+                raise ConfigError("--branch and --pr take one PATH")
+            code = _fix(
+                path,
+                dry_run,
+                check,
+                select,
+                ignore,
+                exclude,
+                unsafe_fixes,
+                allow_dirty,
+                output,
+                config_file,
+                no_cache,
+                quiet,
+                verbose,
+                err,
+                branch_flags=BranchFlags(
+                    branch,
+                    base,
+                    update,
+                    author,
+                    signoff,
+                    pr,
+                    remote,
+                    force,
+                    tuple(labels),
+                    api_url,
+                    take_back=take_back,
+                ),
+                verify_command=verify_command,
+                fold_moves=fold_moves,
+            )
+        except ConfigError as exc:
+            err.print(f"fixup: error: {exc}", markup=False)
+            code = EXIT_USAGE
+        except RefusedError as exc:
+            err.print(f"fixup: refused: {exc}", markup=False)
+            code = EXIT_USAGE
+        except Exception as exc:
+            err.print(f"fixup: internal error: {type(exc).__name__}: {exc}", markup=False)
+            if verbose:
+                err.print(traceback.format_exc(), markup=False)
+            else:
+                err.print("(run with -v for the traceback)", markup=False)
+            code = EXIT_INTERNAL
+        codes.append(code)
+    if output.format == "sarif":
+        json.dump(sarif_log(output.sarif_runs), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    sys.exit(max(codes))
+
+
+@dataclass
+class Output:
+    """What goes to stdout, and how."""
+
+    #: One of OUTPUT_FORMATS.
+    format: str
+    color: bool = False
+    statistics: bool = False
+    #: Several PATHs: JSON objects one a line (JSON Lines), SARIF runs with a category each.
+    several: bool = False
+    #: The SARIF runs so far: all PATHs go into one log, printed at the end.
+    sarif_runs: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _fix(
@@ -237,10 +336,9 @@ def _fix(
     exclude: Sequence[str],
     unsafe_fixes: bool | None,
     allow_dirty: bool,
-    output_format: str,
+    output: Output,
     config_file: Path | None,
     no_cache: bool,
-    color: bool | None,
     quiet: bool,
     verbose: bool,
     err: Console,
@@ -250,10 +348,10 @@ def _fix(
 ) -> int:
     if not path.is_dir():
         raise ConfigError(f"{path}: no such folder")
-    if fold_moves and not (dry_run and output_format == "text"):
+    if fold_moves and not (dry_run and output.format == "text"):
         raise ConfigError("--fold-moves shapes the --dry-run text output; use it with --dry-run")
     config = load_config(path, config_file).with_flags(select, ignore, exclude, unsafe_fixes)
-    fixers = select_fixers(config.select, config.ignore)
+    fixers = select_fixers(config.select, config.ignore, config.options)
     for fixer in fixers:
         fixer.resolve_options(config)  # validate before any work
     branch_options = branch_flags.resolve(config) if branch_flags is not None else None
@@ -268,10 +366,7 @@ def _fix(
         Project.load(path, config) if branch_run is None else load_base(branch_run, path, config)
     )
     if verbose:
-        for root in project.roots.paths:
-            err.print(
-                f"import root {root or '.'}/: {project.roots.sources.get(root, '')}", markup=False
-            )
+        _print_apps(project, err)
         err.print(
             f"{len(project.files)} Python files, fixers: {', '.join(f.name for f in fixers)}",
             markup=False,
@@ -282,19 +377,25 @@ def _fix(
     if verification is not None:
         report = verification.report
 
-    out = sys.stdout
-    if output_format == "json":
-        print_json(report, out, {"verification": verification.to_json()} if verification else None)
-    elif dry_run:
-        print_text(
-            report, out, color=color if color is not None else out.isatty(), fold_moves=fold_moves
+    def emit(applied: bool) -> None:
+        _emit(
+            report,
+            output,
+            err,
+            applied=applied,
+            check=check,
+            dry_run=dry_run,
+            fold_moves=fold_moves,
+            verification=verification,
+            verbose=verbose,
         )
+
     _print_diagnostics(report.diagnostics, err, quiet, verbose)
 
     if branch_run is not None and verification is not None:
         branch_run = dataclasses.replace(branch_run, verification=verification.markdown())
-    sink = _choose_sink(dry_run, check, output_format, allow_dirty, branch_run)
-    return sink.deliver(report, err, quiet=quiet)
+    sink = _choose_sink(dry_run, check, output.format, allow_dirty, branch_run)
+    return sink.deliver(report, err, quiet=quiet, emit=emit)
 
 
 def _choose_sink(
@@ -306,10 +407,73 @@ def _choose_sink(
 ) -> Sink:
     """Where the fixes go: the one place that decides it."""
     if check or dry_run:
-        return Preview(check=check, printed=dry_run or output_format == "json")
+        return Preview(check=check, printed=dry_run or output_format != "text")
     if branch_run is not None:
         return BranchSink(branch_run)
     return WorkingTree(allow_dirty=allow_dirty)
+
+
+def _print_apps(project: Project, err: Console) -> None:
+    """``-v``: each app, the import roots its files see, and the evidence for each root."""
+    roots = project.roots
+    for folder, sys_path in roots.apps():
+        if folder and not any(p.startswith(folder + "/") for p in project.files):
+            continue
+        name = f"app {folder}/" if folder else "shared roots (every app)"
+        listing = ", ".join(f"{r or '.'}/" for r in sys_path)
+        err.print(f"{name}: sys.path = {listing}", markup=False)
+        for root in sys_path if folder else roots.shared:
+            if folder and root not in roots.local:
+                continue
+            err.print(f"  import root {root or '.'}/: {roots.sources.get(root, '')}", markup=False)
+
+
+def _emit(
+    report: Report,
+    output: Output,
+    err: Console,
+    *,
+    applied: bool,
+    check: bool,
+    dry_run: bool,
+    fold_moves: bool,
+    verification: Verification | None,
+    verbose: bool,
+) -> None:
+    """The run's result on stdout, in the chosen format (``applied``: the fixes were written)."""
+    out = sys.stdout
+    stats = statistics(report) if output.statistics else None
+    if output.format == "json":
+        extra: dict[str, Any] = {}
+        if stats is not None:
+            extra["statistics"] = stats
+        if verification is not None:
+            extra["verification"] = verification.to_json()
+        print_json(report, out, extra, applied=applied, compact=output.several)
+    elif output.format == "github":
+        for line in github_commands(report, applied=applied, check=check, verbose=verbose):
+            out.write(line + "\n")
+    elif output.format == "sarif":
+        project = report.before
+        category = None
+        if output.several:
+            where = project.git.prefix if project.git is not None else str(project.root)
+            category = f"fixup/{where or '.'}/"
+        output.sarif_runs.append(sarif_run(report, applied=applied, check=check, category=category))
+    elif stats is not None:
+        out.write(statistics_text(stats))
+    elif dry_run and output.color:
+        print_text(report, out, color=True, fold_moves=fold_moves)
+    elif dry_run:
+        for exc in write_patch(report, out, fold_moves=fold_moves):
+            err.print(
+                f"fixup: {exc.path}: not expressible as a patch ({exc.reason}); "
+                "run fixup without --dry-run to apply the fix",
+                style="yellow",
+                markup=False,
+            )
+    if stats is not None and output.format in ("github", "sarif"):
+        err.print(statistics_text(stats), end="", markup=False)
 
 
 def _run_with_progress(
@@ -320,7 +484,7 @@ def _run_with_progress(
     err: Console,
     quiet: bool,
 ) -> Report:
-    if quiet or not err.is_terminal:
+    if quiet or not sys.stderr.isatty():  # FORCE_COLOR colours a pipe, but draws no bar there
         return run(project, fixers, config, use_cache=use_cache)
     with Progress(
         TextColumn("{task.description}"),
@@ -376,15 +540,29 @@ def _verify(report: Report, command: str, err: Console, quiet: bool) -> Verifica
 @main.command("list")
 def list_command() -> None:
     """List the fixers in pipeline order, one line each."""
+    _print_fixers()
+
+
+def _print_fixers() -> None:
     width = max(len(f.name) for f in all_fixers())
     for fixer in all_fixers():
         click.echo(f"{fixer.name:<{width}}  {fixer.summary}")
+        when = (
+            "runs by default: a repair"
+            if fixer.on_request is None
+            else f"runs on request (--select {fixer.name} or [tool.fixup.{fixer.name}]): "
+            f"{fixer.on_request}"
+        )
+        click.echo(f"{'':<{width}}  {when}")
 
 
 @main.command("explain")
-@click.argument("name")
-def explain_command(name: str) -> None:
-    """Print a fixer's documentation."""
+@click.argument("name", required=False)
+def explain_command(name: str | None) -> None:
+    """Print a fixer's documentation as Markdown (without NAME: the list of fixers)."""
+    if name is None:
+        _print_fixers()
+        return
     try:
         fixer = get_fixer(name)
     except ConfigError as exc:
@@ -396,6 +574,7 @@ def explain_command(name: str) -> None:
             + "\n".join(_option_line(fixer, n, o) for n, o in fixer.options.items())
             + "\n"
         )
+    text = markdown_doc(text)
     if sys.stdout.isatty():
         from rich.markdown import Markdown  # only here: it is slow to import
 

@@ -816,7 +816,7 @@ def run_doctor(
         raise ConfigError(f"{path}: no such folder")
     interpreter = find_interpreter(python)
     config = load_config(path, config_file).with_flags(select, ignore, exclude, unsafe_fixes)
-    fixers = select_fixers(config.select, config.ignore)
+    fixers = select_fixers(config.select, config.ignore, config.options)
     for fixer in fixers:
         fixer.resolve_options(config)  # validate before any work
     project = Project.load(path, config)

@@ -1,5 +1,11 @@
 """The GitHub REST client for the bot: the only module in fixup that talks to the network.
 
+Where the token may go is decided here, before any connection (``api_root``): to
+``https://api.github.com`` for a ``github.com`` remote, to ``https://api.HOST`` for a GitHub
+Enterprise Cloud host ``*.ghe.com``, or to the API root the user gives with ``--api-url`` or
+``GITHUB_API_URL`` (GitHub Enterprise Server: ``https://HOST/api/v3``), and only when that root
+is on the remote's own host. Never over plain http, never to another forge.
+
 It uses the few endpoints the bot needs, as GitHub documents them
 (https://docs.github.com/rest): get a repository, list pull requests by head branch (with
 ``Link`` header pagination), create and update a pull request, list and create labels, and
@@ -27,6 +33,8 @@ from fixup import __version__
 API_VERSION = "2022-11-28"
 PUBLIC_HOST = "github.com"
 PUBLIC_API_URL = "https://api.github.com"
+#: GitHub Enterprise Cloud with data residency: SUBDOMAIN.ghe.com, its API at api.SUBDOMAIN.ghe.com.
+CLOUD_SUFFIX = ".ghe.com"
 DEFAULT_LABEL_COLOR = "ededed"
 
 
@@ -81,9 +89,47 @@ def _redact(url: str) -> str:
     return re.sub(r"//[^/@]*@", "//***@", url)
 
 
-def default_api_url(host: str) -> str:
-    """github.com's API, or GitHub Enterprise Server's ``https://HOST/api/v3``."""
-    return PUBLIC_API_URL if host == PUBLIC_HOST else f"https://{host}/api/v3"
+def api_root(remote: RemoteRepo, given: str | None = None, source: str = "--api-url") -> str:
+    """The REST API root the token may be sent to for the repository ``remote`` names.
+
+    ``given`` is the root the user chose (``source`` names where from, for messages). Raises
+    ForgeError, before any connection, when the token would leave GitHub or the remote's host.
+    """
+    host = remote.host
+    if given is None:
+        if host == PUBLIC_HOST:
+            return PUBLIC_API_URL
+        if host.endswith(CLOUD_SUFFIX) and "." not in host.removesuffix(CLOUD_SUFFIX):
+            return f"https://api.{host}"
+        raise ForgeError(
+            f"the remote is on {host}, not on github.com: fixup sends the GitHub token only to "
+            "api.github.com, to api.SUBDOMAIN.ghe.com, or to the API root you give with --api-url "
+            "or GITHUB_API_URL (GitHub Enterprise Server: https://HOST/api/v3); other forges "
+            "(GitLab, Gitea, Bitbucket) are not supported"
+        )
+    parsed = urllib.parse.urlsplit(given)
+    if parsed.scheme != "https":
+        raise ForgeError(
+            f"{source} {_redact(given)!r}: the API root must be https://, or the token would "
+            "travel unencrypted"
+        )
+    if not parsed.hostname or parsed.username is not None or parsed.query or parsed.fragment:
+        raise ForgeError(f"{source} {_redact(given)!r} is not an API root (https://HOST/PATH)")
+    api_host = parsed.hostname.lower()
+    if api_host not in (host, f"api.{host}"):
+        raise ForgeError(
+            f"{source} {given!r} is on {api_host}, but the remote is on {host}: fixup sends the "
+            f"token only to the API of the remote's own host ({_expected_api(host)})"
+        )
+    return given.rstrip("/")
+
+
+def _expected_api(host: str) -> str:
+    if host == PUBLIC_HOST:
+        return PUBLIC_API_URL
+    if host.endswith(CLOUD_SUFFIX):
+        return f"https://api.{host}"
+    return f"https://{host}/api/v3"
 
 
 @dataclass(frozen=True)
@@ -125,6 +171,8 @@ class GitHub:
     """A small client for one repository's pull requests and labels."""
 
     def __init__(self, api_url: str, token: str, repo: RemoteRepo, *, timeout: float = 30) -> None:
+        if urllib.parse.urlsplit(api_url).scheme != "https":
+            raise ForgeError(f"the API root {_redact(api_url)!r} is not https://: no token is sent")
         self.api_url = api_url.rstrip("/")
         self.repo = repo
         self._token = token
@@ -240,7 +288,7 @@ class GitHub:
 
 class _SameHostRedirects(urllib.request.HTTPRedirectHandler):
     """Follows GitHub's redirects (a renamed repository answers 301) but never carries the
-    token to another host: urllib would copy the Authorization header along."""
+    token to another host or over plain http: urllib would copy the Authorization header along."""
 
     def redirect_request(
         self,
@@ -252,10 +300,8 @@ class _SameHostRedirects(urllib.request.HTTPRedirectHandler):
         newurl: str,
     ) -> urllib.request.Request | None:
         new = super().redirect_request(req, fp, code, msg, headers, newurl)
-        if (
-            new is not None
-            and urllib.parse.urlsplit(newurl).netloc != urllib.parse.urlsplit(req.full_url).netloc
-        ):
+        old_url, new_url = urllib.parse.urlsplit(req.full_url), urllib.parse.urlsplit(newurl)
+        if new is not None and (new_url.netloc != old_url.netloc or new_url.scheme != "https"):
             new.remove_header("Authorization")
         return new
 

@@ -423,6 +423,19 @@ def tree_modes(repo: GitRepo, commit: str, paths: list[str]) -> dict[str, str]:
     return modes
 
 
+def blob_ids(repo: GitRepo, commit: str, paths: list[str]) -> dict[str, str]:
+    """Toplevel path -> blob id for those of ``paths`` that ``commit`` holds (absent: left out)."""
+    if not paths:
+        return {}
+    out = run_plumbing(repo, "ls-tree", "-z", "--full-tree", commit, "--", *paths)
+    ids = {}
+    for record in out.split(b"\0"):
+        if record:
+            meta, _, raw_path = record.partition(b"\t")
+            ids[raw_path.decode("utf-8", "surrogateescape")] = meta.decode().split(" ")[2]
+    return ids
+
+
 def build_tree(repo: GitRepo, parent: str, changes: Mapping[str, tuple[str, bytes] | None]) -> str:
     """The tree of ``parent`` with ``changes`` (toplevel path -> (mode, bytes); None deletes).
 

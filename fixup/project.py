@@ -4,21 +4,16 @@
 ``Project.apply`` gives the next fixer a new snapshot with those fixes in it. Nothing here
 writes to disk.
 
-Module names are resolved against *import roots*: the folders Python would have on
-``sys.path`` when the app runs. They come, in this order, from ``[tool.fixup] roots``, the
-packaging metadata of the project's pyproject.toml (setuptools, hatch, poetry), a ``src/``
-folder, entry scripts that are run from inside a package folder (seed 001's
-``python dev_server.py``), and otherwise from the file's own position: the first folder above
-it that is not a package.
+Module names are resolved the way the interpreter resolves them where the app runs: each file
+sees the import roots of its own app (``fixup.apps`` finds them from evidence: packaging
+metadata, how the app is started, script folders, ...), in ``sys.path`` order, and at each
+root a regular package wins over a module, and a module over a namespace folder.
 """
 
 from __future__ import annotations
 
-import configparser
 import fnmatch
 import hashlib
-import re
-import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -28,6 +23,15 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
+from fixup.apps import (
+    EVIDENCE_NAMES,
+    MAX_EVIDENCE_BYTES,
+    ImportRoots,
+    detect_roots,
+    package_dirs,
+    stdlib_names,
+)
+from fixup.apps import parent as _parent
 from fixup.fix import Diagnostic, Fix
 from fixup.git import GitError, GitRepo, find_repo, read_blobs
 from fixup.textio import SourceError, TextFormat, decode
@@ -68,25 +72,6 @@ SKIPPED_DIRS = frozenset(
 _EXTENSION_SUFFIXES = (".pyx", ".so", ".pyd")
 _MODULE_SUFFIXES = (".py", ".pyi", *_EXTENSION_SUFFIXES)
 
-#: A script that starts an app: ``if __name__ == "__main__":`` or ``uvicorn.run(``.
-_ENTRY_SCRIPT = re.compile(r"^if\s+__name__\s*==\s*['\"]__main__['\"]|^\s*uvicorn\.run\(", re.M)
-_RELATIVE_IMPORT = re.compile(r"^[ \t]*from[ \t]*\.", re.M)
-_ABSOLUTE_IMPORT = re.compile(
-    r"^(?:from[ \t]+([A-Za-z_]\w*)[\w.]*[ \t]+import|import[ \t]+([A-Za-z_]\w*))", re.M
-)
-
-
-@dataclass(frozen=True)
-class ImportRoots:
-    """The folders imports resolve against, and how fixup learned them (said to the user)."""
-
-    #: Folders relative to the project root, POSIX, "" for the root itself; deepest match wins.
-    paths: tuple[str, ...]
-    #: Where each declared or detected root comes from, e.g. "pyproject.toml [tool.fixup] roots".
-    sources: Mapping[str, str] = field(default_factory=dict)
-    #: True when the roots were declared by the user (then fixup does not second-guess them).
-    declared: bool = False
-
 
 @dataclass(frozen=True, eq=False)
 class Project:
@@ -106,9 +91,10 @@ class Project:
     #: Native extension modules (``.pyx`` sources, built ``.so``/``.pyd``): they exist for
     #: imports, but have no Python text.
     extensions: frozenset[str] = frozenset()
-    #: The packaging metadata at the project root (``pyproject.toml``, ``setup.cfg``) as of
-    #: this snapshot: it declares import roots.
-    packaging: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    #: The files that say how the apps run (packaging metadata, Dockerfiles, compose files,
+    #: Procfiles, Makefiles, READMEs, alembic.ini, pytest configuration), path -> text, as of
+    #: this snapshot: ``fixup.apps`` reads the import roots from them.
+    evidence: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     #: The commit whose history is this snapshot's past: HEAD for the working tree, the base
     #: commit for ``--branch --base REF``.
     revision: str = "HEAD"
@@ -129,7 +115,7 @@ class Project:
                 )
             )
             repo = None
-        paths = _discover(root, repo, config.exclude, diagnostics)
+        paths, evidence_paths = _discover(root, repo, config.exclude, diagnostics)
         extensions = frozenset(p for p in paths if p.endswith(_EXTENSION_SUFFIXES))
         paths = [p for p in paths if p not in extensions]
         files: dict[str, str] = {}
@@ -151,8 +137,9 @@ class Project:
                 continue
             files[rel] = text
             formats[rel] = fmt
-        packaging = _read_packaging(root)
-        roots = detect_roots(files, config.roots, packaging)
+        evidence = _read_evidence(root, evidence_paths)
+        roots = detect_roots(files, config.roots, evidence)
+        diagnostics.extend(Diagnostic(message, severity="warning") for message in roots.ambiguities)
         return cls(
             root=root,
             files=MappingProxyType(files),
@@ -161,7 +148,7 @@ class Project:
             git=repo,
             diagnostics=tuple(diagnostics),
             extensions=extensions,
-            packaging=packaging,
+            evidence=evidence,
         )
 
     @classmethod
@@ -170,14 +157,14 @@ class Project:
     ) -> Project:
         """A project from in-memory files (for tests and scratch copies)."""
         files = dict(files)
+        on_disk = [p.name for p in root.glob("*") if _is_evidence(p.name)] if root.is_dir() else []
+        evidence = _read_evidence(root, on_disk)
         return cls(
             root=root,
             files=MappingProxyType(files),
             formats=MappingProxyType({p: TextFormat() for p in files}),
-            roots=detect_roots(
-                files, list(roots) if roots is not None else None, _read_packaging(root)
-            ),
-            packaging=_read_packaging(root),
+            roots=detect_roots(files, list(roots) if roots is not None else None, evidence),
+            evidence=evidence,
         )
 
     @classmethod
@@ -188,17 +175,18 @@ class Project:
 
         def wanted(toplevel_path: str) -> bool:
             rel = repo.to_project_path(toplevel_path)
-            return rel in _PACKAGING_FILES or (
-                rel is not None and rel.endswith((".py", ".pyi")) and _kept(rel, config.exclude)
+            return rel is not None and (
+                (rel.endswith((".py", ".pyi")) or _is_evidence(rel)) and _kept(rel, config.exclude)
             )
 
         files: dict[str, str] = {}
         formats: dict[str, TextFormat] = {}
-        packaging: dict[str, str] = {}
+        evidence: dict[str, str] = {}
         for path, (mode, data) in sorted(read_blobs(repo, commit, wanted).items()):
             rel = repo.to_project_path(path) or path
-            if rel in _PACKAGING_FILES:
-                packaging[rel] = data.decode("utf-8", "replace")
+            if not rel.endswith((".py", ".pyi")):
+                if mode != "120000" and len(data) <= MAX_EVIDENCE_BYTES:
+                    evidence[rel] = data.decode("utf-8", "replace")
                 continue
             if mode == "120000":
                 diagnostics.append(Diagnostic("skipped: symbolic link", path=rel, severity="info"))
@@ -211,11 +199,11 @@ class Project:
             root=root,
             files=MappingProxyType(files),
             formats=MappingProxyType(formats),
-            roots=detect_roots(files, config.roots, packaging),
+            roots=detect_roots(files, config.roots, evidence),
             git=repo,
             diagnostics=tuple(diagnostics),
             revision=commit,
-            packaging=MappingProxyType(packaging),
+            evidence=MappingProxyType(evidence),
         )
 
     # ---------------------------------------------------------------- snapshots
@@ -245,7 +233,7 @@ class Project:
         structure_changed = any(c.before is None or c.after is None for c in fix.changes)
         project = replace(self, files=MappingProxyType(files), formats=MappingProxyType(formats))
         if structure_changed and not self.roots.declared:
-            project = replace(project, roots=detect_roots(files, None, self.packaging))
+            project = replace(project, roots=detect_roots(files, None, self.evidence))
         return project
 
     # ---------------------------------------------------------------- reading
@@ -284,36 +272,98 @@ class Project:
             return None
         return name if self.is_package(path) else name.rpartition(".")[0]
 
+    def sys_path(self, path: str) -> tuple[str, ...]:
+        """The import roots a file sees when its app runs, in ``sys.path`` order."""
+        own = self.import_root(path)
+        above = self.roots.sys_path(path)
+        return above if own is None or own in above else (own, *above)
+
+    def resolve_from(self, importer: str, module: str) -> str | None:
+        """The file ``import module`` reaches from ``importer`` (a package's ``__init__.py``),
+        as the interpreter finds it on that file's ``sys.path``; None for a namespace folder,
+        an extension module or a module the project does not have."""
+        found = self._find(module, self.sys_path(importer))
+        return found[1] if found is not None and found[0] == "source" else None
+
+    def module_exists_from(self, importer: str, module: str) -> bool:
+        """True when ``import module`` succeeds from ``importer`` on the project's own files
+        (module, package, namespace folder or native extension)."""
+        return self._find(module, self.sys_path(importer)) is not None
+
     def resolve(self, module: str, root: str | None = None) -> str | None:
         """The file a module name imports (a package's ``__init__.py``), or None.
 
-        With ``root``, only that import root is considered; otherwise the module must be
-        unambiguous across the project's roots.
+        With ``root``, only that import root is searched; otherwise the module must resolve
+        to one file across the project's roots (prefer ``resolve_from``: it knows the app).
         """
-        candidates = self._modules.get(module, ())
-        if root is not None:
-            candidates = tuple(p for p in candidates if self.import_root(p) == root)
-        return candidates[0] if len(candidates) == 1 else None
+        roots = self.roots.paths if root is None else (root,)
+        found = {self._find(module, (r,)) for r in roots} - {None}
+        files = {f[1] for f in found if f is not None and f[0] == "source"}
+        return files.pop() if len(files) == 1 else None
 
     def module_exists(self, module: str, root: str | None = None) -> bool:
         """True for a module file, a package, or a namespace package folder under an import root."""
-        if self.resolve(module, root) is not None:
-            return True
-        extension_roots = self._extension_modules.get(module, ())
-        if extension_roots and (root is None or root in extension_roots):
-            return True
-        namespace_roots = self._namespace_packages.get(module, ())
-        return bool(namespace_roots) and (root is None or root in namespace_roots)
+        roots = self.roots.paths if root is None else (root,)
+        return any(self._find(module, (r,)) is not None for r in roots)
 
     def modules(self) -> Mapping[str, tuple[str, ...]]:
         """Module name -> the files that define it (more than one only across import roots)."""
         return self._modules
 
+    def _find(self, module: str, search: tuple[str, ...]) -> tuple[str, str] | None:
+        """Python's path-based finder over the snapshot: at each folder of ``search`` a
+        regular package wins, then a module, then a namespace folder (whose portions are
+        gathered across every folder). Returns ("source", file), ("extension", file),
+        ("namespace", first portion) or None."""
+        key = (module, search)
+        if key in self._found:
+            return self._found[key]
+        result: tuple[str, str] | None = None
+        portions = list(search)
+        parts = module.split(".")
+        for i, part in enumerate(parts):
+            last = i == len(parts) - 1
+            namespace: list[str] = []
+            hit: tuple[str, str] | None = None
+            for folder in portions:
+                base = f"{folder}/{part}" if folder else part
+                if base in self._package_dirs:
+                    hit = ("package", base)
+                    break
+                file = self._module_files.get(base)
+                if file is not None:
+                    hit = ("extension" if file in self.extensions else "source", file)
+                    break
+                if base in self._folders:
+                    namespace.append(base)
+            if hit is not None and hit[0] == "package":
+                if last:
+                    init = hit[1] + "/__init__.py"
+                    result = ("source", init if init in self.files else init + "i")
+                    break
+                portions = [hit[1]]
+            elif hit is not None:
+                result = hit if last else None
+                break
+            elif namespace:
+                if last:
+                    result = ("namespace", namespace[0])
+                    break
+                portions = namespace
+            else:
+                break
+        self._found[key] = result
+        return result
+
+    @cached_property
+    def _found(self) -> dict[tuple[str, tuple[str, ...]], tuple[str, str] | None]:
+        return {}
+
     @cached_property
     def _module_info(self) -> dict[str, tuple[str, str]]:
         info: dict[str, tuple[str, str]] = {}
         for path in self.python_files():
-            root = _root_for(path, self.roots.paths, self._package_dirs)
+            root = _root_for(path, self.roots, self._package_dirs)
             name = _dotted(path, root)
             if name is not None:
                 info[path] = (root, name)
@@ -330,32 +380,34 @@ class Project:
 
     @cached_property
     def _package_dirs(self) -> set[str]:
-        return _package_dirs(self.files)
+        return package_dirs(self.files)
 
     @cached_property
-    def _extension_modules(self) -> dict[str, frozenset[str]]:
-        found: dict[str, set[str]] = {}
-        for path in self.extensions:
-            # "speedups.cpython-311-x86_64-linux-gnu.so" is the module "speedups".
+    def _module_files(self) -> dict[str, str]:
+        """Module path without suffix -> its file: source, else a native extension, else a
+        stub (``speedups.cpython-311-x86_64-linux-gnu.so`` is the module ``speedups``)."""
+        found: dict[str, str] = {}
+        for path in sorted(self.extensions):
             stem = PurePosixPath(path).name.split(".")[0]
-            as_source = str(PurePosixPath(path).with_name(stem + ".py"))
-            root = _root_for(as_source, self.roots.paths, self._package_dirs)
-            name = _dotted(as_source, root)
-            if name is not None:
-                found.setdefault(name, set()).add(root)
-        return {name: frozenset(roots) for name, roots in found.items()}
+            found.setdefault(str(PurePosixPath(path).with_name(stem)), path)
+        for path in self.files:
+            if path.endswith(".py") and PurePosixPath(path).name != "__init__.py":
+                found[path[:-3]] = path
+        for path in self.files:
+            if path.endswith(".pyi") and PurePosixPath(path).name != "__init__.pyi":
+                found.setdefault(path[:-4], path)
+        return found
 
     @cached_property
-    def _namespace_packages(self) -> dict[str, frozenset[str]]:
-        namespaces: dict[str, set[str]] = {}
-        for path, (root, name) in self._module_info.items():
-            parts = name.split(".")
-            # Every dotted prefix that is a folder without __init__.py is a namespace package.
-            for i in range(1, len(parts) if not self.is_package(path) else len(parts) - 1):
-                prefix = ".".join(parts[:i])
-                if prefix not in self._modules:
-                    namespaces.setdefault(prefix, set()).add(root)
-        return {name: frozenset(roots) for name, roots in namespaces.items()}
+    def _folders(self) -> set[str]:
+        """Every folder that holds Python files, at any depth (namespace candidates)."""
+        folders: set[str] = set()
+        for path in (*self.files, *self.extensions):
+            folder = _parent(path)
+            while folder and folder not in folders:
+                folders.add(folder)
+                folder = _parent(folder)
+        return folders
 
 
 class ConflictError(Exception):
@@ -382,12 +434,15 @@ def parse_module(text: str) -> cst.Module:
 
 def _discover(
     root: Path, repo: GitRepo | None, exclude: Iterable[str], diagnostics: list[Diagnostic]
-) -> list[str]:
-    """The project's Python files, relative to root: git's view when in a repo, else the disk's."""
+) -> tuple[list[str], list[str]]:
+    """The project's Python files and the files that say how its apps run (evidence),
+    relative to root: git's view when in a repo, else the disk's."""
     paths: list[str] | None = None
     if repo is not None:
         try:
-            paths = [p for p in repo.list_files() if p.endswith(_MODULE_SUFFIXES)]
+            paths = [
+                p for p in repo.list_files() if p.endswith(_MODULE_SUFFIXES) or _is_evidence(p)
+            ]
             # Built extensions are build output git ignores; they sit beside the sources.
             folders = {_parent(p) for p in paths if p.endswith(".py")}
             paths += [
@@ -405,11 +460,17 @@ def _discover(
             )
     if paths is None:
         paths = sorted(p.relative_to(root).as_posix() for p in _walk(root))
-    return [
-        p
-        for p in paths
-        if _kept(p, exclude) and not (root / PurePosixPath(p).parts[0] / "pyvenv.cfg").exists()
-    ]
+    virtualenvs: dict[str, bool] = {}
+
+    def in_virtualenv(path: str) -> bool:
+        top = PurePosixPath(path).parts[0]
+        if top not in virtualenvs:
+            virtualenvs[top] = (root / top / "pyvenv.cfg").exists()
+        return virtualenvs[top]
+
+    kept = [p for p in paths if _kept(p, exclude) and not in_virtualenv(p)]
+    python = [p for p in kept if p.endswith(_MODULE_SUFFIXES)]
+    return python, [p for p in kept if not p.endswith(_MODULE_SUFFIXES)]
 
 
 def _kept(path: str, exclude: Iterable[str]) -> bool:
@@ -425,7 +486,7 @@ def _walk(root: Path) -> Iterator[Path]:
             if entry.name in SKIPPED_DIRS or (entry / "pyvenv.cfg").exists():
                 continue
             yield from _walk(entry)
-        elif entry.name.endswith(_MODULE_SUFFIXES):
+        elif entry.name.endswith(_MODULE_SUFFIXES) or _is_evidence(entry.name):
             yield entry
 
 
@@ -442,170 +503,40 @@ def _excluded(path: str, patterns: Iterable[str]) -> bool:
     return False
 
 
-# -------------------------------------------------------------------- import roots
+# -------------------------------------------------------------------- evidence
 
 
-def detect_roots(
-    files: Mapping[str, str], declared: list[str] | None, packaging: Mapping[str, str]
-) -> ImportRoots:
-    """The folders imports resolve against; see the module docstring for the order.
-    ``packaging`` holds the texts of the root's ``pyproject.toml`` and ``setup.cfg``."""
-    if declared is not None:
-        paths = tuple(_normalise_dir(d) for d in declared)
-        return ImportRoots(paths, {p: "[tool.fixup] roots" for p in paths}, declared=True)
-    sources: dict[str, str] = {}
-    for folder, source in _packaging_roots(packaging):
-        sources.setdefault(folder, source)
-    if not sources and any(p.startswith("src/") for p in files):
-        sources["src"] = "src/ layout"
-    package_dirs = _package_dirs(files)
-    for folder, script in _script_roots(files, package_dirs):
-        sources.setdefault(
-            folder, f"the entry script {script} runs with its folder as the import root"
-        )
-    # The folder above each top-level package (namespace folders inside a package are no roots).
-    for package in sorted(package_dirs):
-        parent = _parent(package) if package else None
-        if (
-            parent is not None
-            and parent not in package_dirs
-            and _parent_or_none(parent) not in package_dirs
-        ):
-            sources.setdefault(parent, "the folder above a top-level package")
-    sources.setdefault("", "the project folder")
-    return ImportRoots(tuple(sources), sources)
-
-
-def _package_dirs(files: Iterable[str]) -> set[str]:
-    """Folders that hold an ``__init__.py``: regular packages."""
-    return {_parent(p) for p in files if PurePosixPath(p).name == "__init__.py"}
-
-
-def _parent(path: str) -> str:
-    parent = PurePosixPath(path).parent.as_posix()
-    return "" if parent == "." else parent
-
-
-def _parent_or_none(folder: str) -> str | None:
-    return _parent(folder) if folder else None
-
-
-def _normalise_dir(folder: str) -> str:
-    folder = PurePosixPath(folder.replace("\\", "/")).as_posix()
-    return "" if folder in (".", "./") else folder.strip("/")
-
-
-_PACKAGING_FILES = ("pyproject.toml", "setup.cfg")
-
-
-def _read_packaging(root: Path) -> Mapping[str, str]:
+def _read_evidence(root: Path, paths: Iterable[str]) -> Mapping[str, str]:
+    """The texts of the files that say how the apps run (``fixup.apps.EVIDENCE_NAMES``)."""
     found = {}
-    for name in _PACKAGING_FILES:
+    for rel in paths:
+        full = root / rel
         try:
-            found[name] = (root / name).read_text(encoding="utf-8", errors="replace")
+            if full.is_symlink() or full.stat().st_size > MAX_EVIDENCE_BYTES:
+                continue
+            found[rel] = full.read_text(encoding="utf-8", errors="replace")
         except OSError:
             continue
     return MappingProxyType(found)
 
 
-def _packaging_roots(packaging: Mapping[str, str]) -> list[tuple[str, str]]:
-    """Package folders declared by packaging metadata, with where each was declared."""
-    setup_cfg = _setup_cfg_roots(packaging["setup.cfg"]) if "setup.cfg" in packaging else []
-    pyproject = (
-        _pyproject_toml_roots(packaging["pyproject.toml"]) if "pyproject.toml" in packaging else []
-    )
-    return [(f, "setup.cfg [options]") for f in setup_cfg] + [
-        (f, "pyproject.toml packaging metadata") for f in pyproject
-    ]
+def _is_evidence(path: str) -> bool:
+    return EVIDENCE_NAMES.match(PurePosixPath(path).name) is not None
 
 
-def _setup_cfg_roots(text: str) -> list[str]:
-    parser = configparser.ConfigParser(interpolation=None)
-    try:
-        parser.read_string(text)
-    except configparser.Error:
-        return []
-    found = [parser.get("options.packages.find", "where", fallback="").strip()]
-    for line in parser.get("options", "package_dir", fallback="").splitlines():
-        name, _, folder = line.partition("=")
-        if not name.strip() and folder.strip():
-            found.append(folder.strip())
-    return [_normalise_dir(f) for f in found if f]
-
-
-def _pyproject_toml_roots(text: str) -> list[str]:
-    from fixup.config import parse_toml
-
-    try:
-        data = parse_toml(text)
-    except ValueError:
-        return []  # reported by the configuration loader
-    tool = data.get("tool", {})
-    found: list[str] = []
-    setuptools = tool.get("setuptools", {})
-    package_dir = setuptools.get("package-dir", {})
-    if isinstance(package_dir, dict) and isinstance(package_dir.get(""), str):
-        found.append(package_dir[""])
-    find = setuptools.get("packages", {})
-    if isinstance(find, dict):
-        where = find.get("find", {}).get("where", [])
-        found.extend(w for w in where if isinstance(w, str))
-    wheel = tool.get("hatch", {}).get("build", {}).get("targets", {}).get("wheel", {})
-    for package in wheel.get("packages", []) if isinstance(wheel, dict) else []:
-        if isinstance(package, str):
-            found.append(str(PurePosixPath(package).parent))
-    for package in tool.get("poetry", {}).get("packages", []):
-        if isinstance(package, dict) and isinstance(package.get("from"), str):
-            found.append(package["from"])
-    return list(dict.fromkeys(_normalise_dir(f) for f in found))
-
-
-def _script_roots(files: Mapping[str, str], package_dirs: set[str]) -> Iterator[tuple[str, str]]:
-    """Folders that hold an entry script importing its siblings as top-level modules.
-
-    ``backend/dev_server.py`` doing ``from routers import projects`` runs with ``backend/`` as
-    the import root, even when ``backend/__init__.py`` exists.
-    """
-    stdlib = stdlib_names()
-    for path, text in files.items():
-        if PurePosixPath(path).name == "__init__.py" or not _ENTRY_SCRIPT.search(text):
-            continue
-        # A module with relative imports cannot run as a script: it is run with -m (flask's
-        # cli.py has a __main__ guard), so its folder is no import root.
-        if _RELATIVE_IMPORT.search(text):
-            continue
-        folder = _parent(path)
-        siblings = _top_level_names(files, folder) - stdlib  # `import typing` is no sibling
-        for match in _ABSOLUTE_IMPORT.finditer(text):
-            name = match.group(1) or match.group(2)
-            if name in siblings:
-                yield folder, path
-                break
-
-
-def _top_level_names(files: Mapping[str, str], folder: str) -> set[str]:
-    names = set()
-    prefix = folder + "/" if folder else ""
-    for path in files:
-        if path.startswith(prefix):
-            first = path[len(prefix) :].split("/")[0]
-            names.add(first.removesuffix(".py"))
-    names.discard("__init__")
-    return names
-
-
-def _root_for(path: str, roots: tuple[str, ...], package_dirs: set[str]) -> str:
-    """The deepest import root above ``path``; else the first folder above its packages."""
+def _root_for(path: str, roots: ImportRoots, packages: set[str]) -> str:
+    """The root a file is imported from: the nearest root above it; else the first folder
+    above its packages."""
+    above = roots.sys_path(path)
     folder = _parent(path)
-    parents = [folder]
-    while folder:
+    while True:
+        if folder in roots.paths and folder in above:
+            return folder
+        if not folder:
+            break
         folder = _parent(folder)
-        parents.append(folder)
-    for parent in parents:  # nearest first, so the deepest root wins
-        if parent in roots:
-            return parent
-    folder = parents[0]
-    while folder in package_dirs:
+    folder = _parent(path)
+    while folder in packages:
         folder = _parent(folder)
     return folder
 
@@ -621,6 +552,4 @@ def _dotted(path: str, root: str) -> str | None:
     return ".".join(parts)
 
 
-def stdlib_names() -> frozenset[str]:
-    """Top-level names of the standard library (what a same-named local folder shadows)."""
-    return frozenset(getattr(sys, "stdlib_module_names", ())) | frozenset(sys.builtin_module_names)
+__all__ = ["ConflictError", "ImportRoots", "Project", "parse_module", "stdlib_names"]

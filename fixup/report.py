@@ -1,65 +1,156 @@
 """Rendering a run: one reviewable block per fix (a ``git apply``-able unified diff), and
 the machine-readable JSON form.
 
-JSON schema (``--format json``), version 1::
+JSON schema (``--output-format json``), version 2 (documented in the README too)::
 
     {
-      "schema": 1, "fixup": "<version>", "root": "<abs path>",
+      "schema": 2, "fixup": "<version>", "root": "<abs path>",
+      "repository_root": "<abs path of the git work tree>",  # null outside git
       "roots": [{"path": "backend", "source": "entry script ..."}],
       "fixes": [{
           "fixer": "relative-imports", "title": "...", "explanation": "...",
-          "safe": true, "applied": true,  # false: skipped, see "skipped_reason"
-          "skipped_reason": null,
+          "safe": true,
+          "applied": false,  # true only when the fix was written (tree or branch)
+          "skipped_reason": null,  # why it was not proposed (unsafe, conflict)
           "provenance": [{"description": "...", "commit": null, "path": null,
                           "date": null, "author": null, "subject": null}],
-          "files": [{"path": "routers/a.py", "action": "modify", "renamed_from": null}],
-          "diff": "diff --git a/routers/a.py b/routers/a.py\\n..."
+          "files": [{"path": "routers/a.py", "action": "modify", "renamed_from": null,
+                     "line": 3, "column": 6}],  # first changed line, 1-based
+          "diff": "diff --git a/backend/routers/a.py b/backend/routers/a.py\\n..."
       }],
-      "diagnostics": [{"severity": "error", "path": "x.py", "line": 3,
+      "diagnostics": [{"severity": "error", "path": "x.py", "line": 3, "column": 1,
                        "fixer": "relative-imports", "message": "..."}],
-      "summary": {"fixes": 1, "files": 1, "skipped": 0, "errors": 0},
+      "summary": {"fixes": 1, "files": 1, "skipped": 0, "errors": 0, "applied": false},
+      "statistics": {...},   # only with --statistics: fixup.formats.statistics()
       "verification": {...}  # only with --verify: fixup.verify.Verification.to_json()
     }
+
+Paths in ``files`` and ``diagnostics`` are relative to ``root``; the ``diff`` is the
+``--dry-run`` patch, with paths relative to the repository root. Version 1 had no
+``line``/``column`` on files, no ``column`` on diagnostics, and ``applied`` meant "not
+skipped".
 """
 
 from __future__ import annotations
 
 import difflib
 import json
+import os
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from rich.console import Console
 from rich.text import Text
 
 from fixup import __version__
-from fixup.fix import Fix, Report, changed_files
+from fixup.fix import Diagnostic, FileChange, Fix, Report, changed_files
 from fixup.project import Project
 from fixup.textio import TextFormat, on_disk
 
+JSON_SCHEMA_VERSION = 2
 
-def file_diff(path: str, before: str | None, after: str | None, fmt: TextFormat) -> str:
-    """A git-style unified diff of one file (``/dev/null`` for a created or deleted file)."""
-    old = on_disk(before, fmt).splitlines(keepends=True) if before is not None else []
-    new = on_disk(after, fmt).splitlines(keepends=True) if after is not None else []
-    header = [f"diff --git a/{path} b/{path}\n"]
-    if before is None:
-        header.append("new file mode 100644\n")
-    elif after is None:
-        header.append("deleted file mode 100644\n")
+
+class NotAPatch(Exception):
+    """A change ``git apply`` could not reproduce byte for byte; the message says why."""
+
+    def __init__(self, reason: str, path: str | None = None) -> None:
+        super().__init__(f"{path}: {reason}" if path else reason)
+        self.reason = reason
+        self.path = path
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines as git sees them: ended by ``\\n`` only (a form feed or ``\\x85`` is not a line end)."""
+    lines = text.split("\n")
+    last = lines.pop()
+    return [line + "\n" for line in lines] + ([last] if last else [])
+
+
+def _disk_lines(text: str | None, fmt: TextFormat) -> list[str]:
+    """The file's lines as its bytes decode: its own line endings, and the BOM if it has one."""
+    if text is None:
+        return []
+    disk = on_disk(text, fmt)
+    if fmt.encoding == "utf-8-sig":
+        disk = "\ufeff" + disk
+    return split_lines(disk)
+
+
+def _diff_parts(
+    path: str, before: str | None, after: str | None, fmt: TextFormat, mode: str = "100644"
+) -> tuple[list[str], list[str]]:
+    """The header lines (they name the path) and the hunk lines (the file's own text)."""
+    old = _disk_lines(before, fmt)
+    new = _disk_lines(after, fmt)
     lines = list(
         difflib.unified_diff(
             _mark_last_line(old),
             _mark_last_line(new),
-            fromfile=f"a/{path}" if before is not None else "/dev/null",
-            tofile=f"b/{path}" if after is not None else "/dev/null",
             n=3,
         )
     )
     if not lines:
-        return ""
-    return "".join(header + [_expand_marker(line) for line in lines])
+        return [], []
+    a, b = _quote(f"a/{path}"), _quote(f"b/{path}")
+    lines[:2] = [
+        f"--- {a if before is not None else '/dev/null'}\n",
+        f"+++ {b if after is not None else '/dev/null'}\n",
+    ]
+    header = [f"diff --git {a} {b}\n"]
+    if before is None:
+        header.append(f"new file mode {mode}\n")
+    elif after is None:
+        header.append(f"deleted file mode {mode}\n")
+    header += lines[:2]
+    return header, [_expand_marker(line) for line in lines[2:]]
+
+
+def _quote(name: str) -> str:
+    """A path as git writes it in a patch: C-quoted when it has a quote, backslash or control
+    character (git apply would misread it otherwise)."""
+    if not any(c in '"\\' or ord(c) < 0x20 or ord(c) == 0x7F for c in name):
+        return name
+    escapes = {'"': '\\"', "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+    quoted = "".join(
+        escapes.get(c, f"\\{ord(c):03o}" if ord(c) < 0x20 or ord(c) == 0x7F else c) for c in name
+    )
+    return f'"{quoted}"'
+
+
+def file_diff(
+    path: str, before: str | None, after: str | None, fmt: TextFormat, mode: str = "100644"
+) -> str:
+    """A git-style unified diff of one file (``/dev/null`` for a created or deleted file)."""
+    header, body = _diff_parts(path, before, after, fmt, mode)
+    return "".join(header + body)
+
+
+def file_patch(
+    path: str, before: str | None, after: str | None, fmt: TextFormat, mode: str = "100644"
+) -> bytes:
+    """``file_diff`` as the bytes ``git apply`` needs: the hunks in the file's own encoding.
+
+    Raises NotAPatch when the file's encoding cannot carry a patch (it is not ASCII-compatible)
+    or cannot encode the new text.
+    """
+    header, body = _diff_parts(path, before, after, fmt, mode)
+    codec = "utf-8" if fmt.encoding in ("utf-8", "utf-8-sig") else fmt.encoding
+    probe = " +-@\\\n"
+    try:
+        ascii_compatible = probe.encode(codec) == probe.encode("ascii")
+    except LookupError:
+        ascii_compatible = False
+    if not ascii_compatible:
+        raise NotAPatch(f"its encoding {fmt.encoding} is not ASCII-compatible")
+    try:
+        hunks = "".join(body).encode(codec)
+    except UnicodeEncodeError as exc:
+        raise NotAPatch(
+            f"the fixed text has {exc.object[exc.start : exc.end]!r}, which {fmt.encoding} "
+            "cannot encode"
+        ) from None
+    return "".join(header).encode("utf-8", "surrogateescape") + hunks
 
 
 _NO_EOL = "\x00no-eol\x00"
@@ -78,16 +169,124 @@ def _expand_marker(line: str) -> str:
     return line
 
 
-def fix_diff(fix: Fix, project: Project) -> str:
-    parts = []
-    for change in fix.changes:
-        fmt = (
-            project.formats.get(change.path)
-            or (project.formats.get(change.renamed_from) if change.renamed_from else None)
-            or TextFormat()
+def _format(change: FileChange, project: Project, after: Project | None) -> TextFormat:
+    # A file a fix creates is written in the format the pipeline gave it (``after``).
+    return (
+        project.formats.get(change.path)
+        or (after.formats.get(change.path) if after is not None else None)
+        or (project.formats.get(change.renamed_from) if change.renamed_from else None)
+        or TextFormat()
+    )
+
+
+def patch_path(project: Project, path: str) -> str:
+    """A project path as the patch names it: relative to the git repository's root."""
+    return project.git.to_toplevel_path(path) if project.git is not None else path
+
+
+def _mode(project: Project, change: FileChange) -> str:
+    # A deleted file's header must name the mode git has for it (git apply checks it).
+    if change.before is None:
+        return "100644"
+    try:
+        executable = os.stat(project.root / change.path).st_mode & 0o111
+    except OSError:
+        return "100644"
+    return "100755" if executable else "100644"
+
+
+def fix_diff(fix: Fix, project: Project, after: Project | None = None) -> str:
+    """The fix's diff as text, paths relative to the repository root. ``after``: the run's
+    final snapshot, which knows how the files the fix creates are written."""
+    return "".join(
+        file_diff(
+            patch_path(project, c.path),
+            c.before,
+            c.after,
+            _format(c, project, after),
+            _mode(project, c),
         )
-        parts.append(file_diff(change.path, change.before, change.after, fmt))
-    return "".join(parts)
+        for c in fix.changes
+    )
+
+
+def fix_patch(fix: Fix, project: Project, after: Project | None = None) -> bytes:
+    """The fix's diff as the bytes ``git apply`` takes (raises NotAPatch, naming the file)."""
+    parts = []
+    for c in fix.changes:
+        try:
+            parts.append(
+                file_patch(
+                    patch_path(project, c.path),
+                    c.before,
+                    c.after,
+                    _format(c, project, after),
+                    _mode(project, c),
+                )
+            )
+        except NotAPatch as exc:
+            raise NotAPatch(exc.reason, c.path) from None
+    return b"".join(parts)
+
+
+# -------------------------------------------------------------------- locations
+
+
+def first_change(before: str | None, after: str | None) -> tuple[int, int]:
+    """The 1-based line and column where a file change starts, in the text before it.
+
+    That is the first line the diff removes or changes (for a pure insertion, the line the new
+    lines go before, or the last line); a created file starts at 1:1 of its new text.
+    """
+    if before is None or after is None:
+        return 1, 1
+    old, new = split_lines(before), split_lines(after)
+    for tag, i1, _, j1, _ in difflib.SequenceMatcher(None, old, new).get_opcodes():
+        if tag == "equal":
+            continue
+        if i1 >= len(old):
+            return max(len(old), 1), 1
+        column = 1
+        if tag == "replace":
+            a, b = old[i1].rstrip("\r\n"), new[j1].rstrip("\r\n")
+            common = next(
+                (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y),
+                min(len(a), len(b)),
+            )
+            column = min(common, len(a)) + 1
+        return i1 + 1, column
+    return 1, 1
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a fix or diagnostic points: a project path and a 1-based line and column."""
+
+    path: str
+    line: int
+    column: int
+
+
+def fix_location(fix: Fix) -> Location | None:
+    """The first place the fix changes in a file that exists before it (else the first file)."""
+    existing = [c for c in fix.changes if c.before is not None]
+    if existing:
+        change = existing[0]
+        return Location(change.path, *first_change(change.before, change.after))
+    if fix.changes:
+        change = fix.changes[0]
+        return Location(change.renamed_from or change.path, 1, 1)
+    return None
+
+
+def diagnostic_location(diagnostic: Diagnostic) -> Location | None:
+    """A diagnostic about a file points at its line (1 when it is about the whole file)."""
+    if diagnostic.path is None:
+        return None
+    return Location(diagnostic.path, diagnostic.line or 1, 1)
+
+
+# -------------------------------------------------------------------- text
 
 
 def fix_header(fix: Fix, reason: str | None = None) -> list[str]:
@@ -106,18 +305,61 @@ def fix_header(fix: Fix, reason: str | None = None) -> list[str]:
 def iter_blocks(report: Report) -> Iterator[tuple[Fix, str | None, str]]:
     """(fix, reason it was skipped or None, its diff) for every fix, in pipeline order."""
     for fix in report.fixes:
-        yield fix, None, fix_diff(fix, report.before)
+        yield fix, None, fix_diff(fix, report.before, report.after)
     for fix, reason in report.skipped:
-        yield fix, reason, fix_diff(fix, report.before)
+        yield fix, reason, fix_diff(fix, report.before, report.after)
+
+
+def _all_fixes(report: Report) -> Iterator[tuple[Fix, str | None]]:
+    yield from ((fix, None) for fix in report.fixes)
+    yield from report.skipped
+
+
+def render_patch(report: Report, *, fold_moves: bool = False) -> tuple[bytes, list[NotAPatch]]:
+    """The ``--dry-run`` output as bytes, and why each fix left out of it is not a patch.
+
+    One block per fix: a ``#``-commented header (``git apply`` skips it), then its diff, each
+    file's hunks in that file's own encoding. A fix with a file ``git apply`` could not
+    reproduce keeps its header, says so, and has no diff: a fix applies whole or not at all.
+    With ``fold_moves``, a fix that moves code shows the folded view instead (not a patch).
+    """
+    out: list[bytes] = []
+    not_patches: list[NotAPatch] = []
+    for fix, reason in _all_fixes(report):
+        header = fix_header(fix, reason)
+        folded = folded_diff(fix, report.before) if fold_moves else None
+        if folded is not None:
+            header.append("#   (verbatim moves folded: a view for review, not a patch)")
+            body = folded.encode("utf-8", "surrogateescape")
+        else:
+            try:
+                body = fix_patch(fix, report.before, report.after)
+            except NotAPatch as exc:
+                header.append(f"#   (not expressible as a patch: {exc})")
+                not_patches.append(exc)
+                body = b""
+        out.append("\n".join(header).encode("utf-8", "surrogateescape") + b"\n" + body)
+    return b"".join(out), not_patches
+
+
+def write_patch(report: Report, out: TextIO, *, fold_moves: bool = False) -> list[NotAPatch]:
+    """Write ``render_patch`` as bytes to a text stream's ``buffer`` (its encoding would be
+    wrong for a latin-1 file's hunks); return why fixes were left out."""
+    data, not_patches = render_patch(report, fold_moves=fold_moves)
+    out.flush()
+    binary: BinaryIO | None = getattr(out, "buffer", None)
+    if binary is None:  # a stream without bytes (io.StringIO): the nearest text
+        out.write(data.decode("utf-8", "replace"))
+    else:
+        binary.write(data)
+        binary.flush()
+    return not_patches
 
 
 def print_text(report: Report, out: TextIO, *, color: bool, fold_moves: bool = False) -> None:
-    """One block per fix: a ``#``-commented header, then its diff (``git apply`` skips the header).
-
-    With ``fold_moves``, a fix that moves code shows the folded view instead (not a patch).
-    """
-    console = (
-        Console(file=out, no_color=not color, highlight=False, soft_wrap=True) if color else None
+    """The ``--dry-run`` blocks as text; with ``color``, coloured even when ``out`` is no terminal."""
+    console = Console(
+        file=out, no_color=not color, force_terminal=color, highlight=False, soft_wrap=True
     )
     for fix, reason, diff in iter_blocks(report):
         header = fix_header(fix, reason)
@@ -125,9 +367,6 @@ def print_text(report: Report, out: TextIO, *, color: bool, fold_moves: bool = F
         if folded is not None:
             header.append("#   (verbatim moves folded: a view for review, not a patch)")
             diff = folded
-        if console is None:
-            out.write("\n".join(header) + "\n" + diff)
-            continue
         for line in header:
             console.print(
                 Text(
@@ -153,55 +392,85 @@ def _diff_style(line: str) -> str:
     return ""
 
 
-def to_json(report: Report, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """The documented JSON form; ``extra`` adds top-level keys (``verification``)."""
+# -------------------------------------------------------------------- JSON
+
+
+def to_json(
+    report: Report, extra: Mapping[str, Any] | None = None, *, applied: bool = False
+) -> dict[str, Any]:
+    """The documented JSON form. ``applied``: the fixes were written (not for skipped ones);
+    ``extra`` adds top-level keys (``verification``, ``statistics``)."""
     fixes = []
     for fix, reason, diff in iter_blocks(report):
+        files = []
+        for c in fix.changes:
+            line, column = first_change(c.before, c.after)
+            files.append(
+                {
+                    "path": c.path,
+                    "action": c.action,
+                    "renamed_from": c.renamed_from,
+                    "line": line,
+                    "column": column,
+                }
+            )
         fixes.append(
             {
                 "fixer": fix.fixer,
                 "title": fix.title,
                 "explanation": fix.explanation,
                 "safe": fix.safe,
-                "applied": reason is None,
+                "applied": applied and reason is None,
                 "skipped_reason": reason,
                 "provenance": [asdict(p) for p in fix.provenance],
-                "files": [
-                    {"path": c.path, "action": c.action, "renamed_from": c.renamed_from}
-                    for c in fix.changes
-                ],
+                "files": files,
                 "diff": diff,
             }
         )
-    roots = report.before.roots
-    return {
-        "schema": 1,
-        "fixup": __version__,
-        "root": str(report.before.root),
-        "roots": [{"path": p, "source": roots.sources.get(p)} for p in roots.paths],
-        "fixes": fixes,
-        "diagnostics": [
+    diagnostics = []
+    for d in report.diagnostics:
+        where = diagnostic_location(d)
+        diagnostics.append(
             {
                 "severity": d.severity,
                 "path": d.path,
-                "line": d.line,
+                "line": where.line if where else None,
+                "column": where.column if where else None,
                 "fixer": d.fixer,
                 "message": d.message,
             }
-            for d in report.diagnostics
-        ],
+        )
+    project = report.before
+    roots = project.roots
+    return {
+        "schema": JSON_SCHEMA_VERSION,
+        "fixup": __version__,
+        "root": str(project.root),
+        "repository_root": str(project.git.toplevel) if project.git is not None else None,
+        "roots": [{"path": p, "source": roots.sources.get(p)} for p in roots.paths],
+        "fixes": fixes,
+        "diagnostics": diagnostics,
         "summary": {
             "fixes": len(report.fixes),
             "files": len(changed_files(report.fixes)),
             "skipped": len(report.skipped),
             "errors": sum(d.severity == "error" for d in report.diagnostics),
+            "applied": applied and bool(report.fixes),
         },
         **(extra or {}),
     }
 
 
-def print_json(report: Report, out: TextIO, extra: Mapping[str, Any] | None = None) -> None:
-    json.dump(to_json(report, extra), out, indent=2)
+def print_json(
+    report: Report,
+    out: TextIO,
+    extra: Mapping[str, Any] | None = None,
+    *,
+    applied: bool = False,
+    compact: bool = False,
+) -> None:
+    """One JSON object; ``compact`` puts it on one line (JSON Lines, for several PATHs)."""
+    json.dump(to_json(report, extra, applied=applied), out, indent=None if compact else 2)
     out.write("\n")
 
 

@@ -3,7 +3,8 @@
 A ``Sink`` delivers a ``Report``; the CLI chooses one per run, in one place: ``Preview``
 (``--dry-run``, ``--check``: nothing written), ``WorkingTree`` (the default) or
 ``fixup.branch.BranchSink`` (``--branch``, and ``--pr`` for the pull request). Printing the
-report on stdout (diffs, JSON) is ``fixup.report``'s, and happens whichever sink is chosen.
+report on stdout (patch, JSON, GitHub, SARIF) is the CLI's ``emit``, whichever sink is chosen:
+the sink calls it once, as soon as it knows whether the fixes were applied.
 
 ``write_tree`` is atomic per file (temp file + rename) and all-or-nothing for the checks:
 every file is checked before any is replaced, so a refusal writes nothing.
@@ -14,6 +15,7 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -27,12 +29,17 @@ EXIT_OK = 0
 EXIT_PENDING = 1
 
 
+#: Prints the report on stdout; its argument says whether the fixes were applied.
+Emit = Callable[[bool], None]
+
+
 class Sink(Protocol):
     """Where the fixes of a run go."""
 
-    def deliver(self, report: Report, err: Console, *, quiet: bool) -> int:
-        """Deliver ``report``, say what was done on ``err`` (unless ``quiet``); the exit status.
-        Raises RefusedError when writing would lose something the user had."""
+    def deliver(self, report: Report, err: Console, *, quiet: bool, emit: Emit) -> int:
+        """Deliver ``report``, call ``emit`` once, say what was done on ``err`` (unless
+        ``quiet``); the exit status. Raises RefusedError (after ``emit(False)``) when writing
+        would lose something the user had."""
         ...
 
 
@@ -42,10 +49,12 @@ class Preview:
     pending."""
 
     check: bool
-    #: True when the fixes were printed on stdout (diffs, JSON): no need to point at --dry-run.
+    #: True when the fixes were printed on stdout (a patch, machine output): no need to point
+    #: at --dry-run.
     printed: bool
 
-    def deliver(self, report: Report, err: Console, *, quiet: bool) -> int:
+    def deliver(self, report: Report, err: Console, *, quiet: bool, emit: Emit) -> int:
+        emit(False)
         if not quiet:
             if report.fixes:
                 count, files = len(report.fixes), len(changed_files(report.fixes))
@@ -68,8 +77,13 @@ class WorkingTree:
 
     allow_dirty: bool = False
 
-    def deliver(self, report: Report, err: Console, *, quiet: bool) -> int:
-        written = write_tree(report, allow_dirty=self.allow_dirty)
+    def deliver(self, report: Report, err: Console, *, quiet: bool, emit: Emit) -> int:
+        try:
+            written = write_tree(report, allow_dirty=self.allow_dirty)
+        except RefusedError:
+            emit(False)
+            raise
+        emit(True)
         if not quiet:
             for fix in report.fixes:
                 err.print(f"fixed [{fix.fixer}] {fix.title}", markup=False)

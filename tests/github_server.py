@@ -8,13 +8,21 @@ documented objects (every required field of ``repository``, ``pull-request-simpl
 error bodies (401 Bad credentials, 403 rate limit, 404 Not Found, 422 Validation Failed).
 Every request and response is recorded, so a test can check both against GitHub's OpenAPI
 description (see ``OpenAPIChecker``).
+
+It speaks https only, as fixup insists: its certificate is issued by a test CA (``trustme``)
+that the tests trust through ``SSL_CERT_FILE``, OpenSSL's own setting, so that fixup's rule
+(no token over plain http) has no exception for tests. ``Recorder`` is a loopback server
+standing in for another forge: it records every connection and every request's headers.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
+import socket
+import ssl
 import subprocess
 import threading
 import time
@@ -25,8 +33,48 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import trustme
+
 NOW = "2026-01-02T03:04:05Z"
 DOCS = "https://docs.github.com/rest"
+
+
+@functools.cache
+def test_ca() -> trustme.CA:
+    """One certificate authority for the test session; ``write_ca_file`` hands it to clients."""
+    return trustme.CA()
+
+
+def write_ca_file(path: Path) -> Path:
+    """The test CA's certificate as a PEM file, for ``SSL_CERT_FILE``."""
+    test_ca().cert_pem.write_to_path(str(path))
+    return path
+
+
+def _server_context() -> ssl.SSLContext:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    test_ca().issue_cert("127.0.0.1", "localhost").configure_cert(context)
+    return context
+
+
+class _LoopbackServer(ThreadingHTTPServer):
+    """An HTTP server on 127.0.0.1 that logs every connection it accepts, before any TLS
+    handshake or request (a connection that never says a word is logged too); with ``tls``,
+    the handshake happens in the request's own thread."""
+
+    daemon_threads = True
+
+    def __init__(self, handler: type[BaseHTTPRequestHandler], tls: bool) -> None:
+        self.connections: list[tuple[str, int]] = []
+        self._context = _server_context() if tls else None
+        super().__init__(("127.0.0.1", 0), handler)
+
+    def get_request(self) -> tuple[socket.socket, Any]:
+        sock, address = self.socket.accept()
+        self.connections.append(address)
+        if self._context is not None:
+            sock = self._context.wrap_socket(sock, server_side=True, do_handshake_on_connect=False)
+        return sock, address
 
 
 @dataclass
@@ -79,7 +127,7 @@ class FakeGitHub:
         #: GitHub caps per_page at 100; tests lower the cap to exercise pagination.
         self.page_size = page_size
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server = _LoopbackServer(self._handler(), tls=True)
         self.pulls: list[StoredPull] = []
         self.labels: list[dict[str, Any]] = []
         self.labels.append(self._label("bug", "d73a4a", "Something isn't working", True))
@@ -93,8 +141,16 @@ class FakeGitHub:
     # ------------------------------------------------------------ lifecycle
 
     @property
+    def port(self) -> int:
+        return int(self._server.server_address[1])
+
+    @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        return f"https://127.0.0.1:{self.port}"
+
+    @property
+    def connections(self) -> list[tuple[str, int]]:
+        return self._server.connections
 
     def __enter__(self) -> FakeGitHub:
         self._thread.start()
@@ -576,6 +632,80 @@ class FakeGitHub:
             if name not in pull.labels:
                 pull.labels.append(name)
         return 200, [label for label in self.labels if label["name"] in pull.labels], {}
+
+
+# -------------------------------------------------------------------- another forge
+
+
+@dataclass
+class Recorded:
+    method: str
+    path: str
+    headers: list[tuple[str, str]]
+    body: bytes
+
+
+class Recorder:
+    """A loopback server standing in for another forge (or any host that is not GitHub's API):
+    it logs every connection and every request with all its headers, and answers every request
+    with 401 and a Basic challenge, the answer most likely to draw credentials out of a client."""
+
+    def __init__(self, *, tls: bool) -> None:
+        self.tls = tls
+        self.requests: list[Recorded] = []
+        recorder = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+            def _serve(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                recorder.requests.append(
+                    Recorded(self.command, self.path, list(self.headers.items()), body)
+                )
+                self.send_response(401)
+                self.send_header("WWW-Authenticate", 'Basic realm="forge"')
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _serve
+
+        self._server = _LoopbackServer(Handler, tls=tls)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def port(self) -> int:
+        return int(self._server.server_address[1])
+
+    @property
+    def url(self) -> str:
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
+
+    @property
+    def connections(self) -> list[tuple[str, int]]:
+        return self._server.connections
+
+    def __enter__(self) -> Recorder:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join()
+
+    def carries(self, secrets: list[str]) -> list[str]:
+        """Where any of ``secrets`` appears in what the server received (an empty list: nowhere)."""
+        found = []
+        for request in self.requests:
+            for name, value in request.headers:
+                if any(secret in value for secret in secrets):
+                    found.append(f"{request.method} {request.path}: header {name}")
+            if any(secret in request.path or secret.encode() in request.body for secret in secrets):
+                found.append(f"{request.method} {request.path}: path or body")
+        return found
 
 
 # -------------------------------------------------------------------- OpenAPI

@@ -133,13 +133,27 @@ def test_json_output_follows_the_documented_schema(broken: Path) -> None:
     code, stdout, _ = run_cli("--dry-run", "--format", "json", str(broken))
     assert code == 0
     data = json.loads(stdout)
-    assert data["schema"] == 1
-    assert data["summary"] == {"fixes": 1, "files": 1, "skipped": 0, "errors": 0}
+    assert data["schema"] == 2
+    assert data["repository_root"] == str(broken.resolve())
+    assert data["summary"] == {
+        "fixes": 1,
+        "files": 1,
+        "skipped": 0,
+        "errors": 0,
+        "applied": False,
+    }
     fix = data["fixes"][0]
     assert fix["fixer"] == "relative-imports"
-    assert fix["applied"] is True
+    assert fix["applied"] is False  # a dry run writes nothing
+    # The first changed line, and the column where it starts to differ: `from ..services`.
     assert fix["files"] == [
-        {"path": "backend/routers/items.py", "action": "modify", "renamed_from": None}
+        {
+            "path": "backend/routers/items.py",
+            "action": "modify",
+            "renamed_from": None,
+            "line": 1,
+            "column": 6,
+        }
     ]
     assert fix["diff"].startswith(
         "diff --git a/backend/routers/items.py b/backend/routers/items.py\n"

@@ -9,7 +9,13 @@ import pytest
 
 from tests.golden import Case, check_case
 
-BROKEN = {"pkg/__init__.py": "from .mod import f\n", "pkg/mod.py": "def f():\n    pass\n"}
+#: relative-imports rewrites every relative import when asked to (style = "absolute").
+CONFIG = {"pyproject.toml": '[tool.fixup.relative-imports]\nstyle = "absolute"\n'}
+BROKEN = {
+    **CONFIG,
+    "pkg/__init__.py": "from .mod import f\n",
+    "pkg/mod.py": "def f():\n    pass\n",
+}
 FIXED = {**BROKEN, "pkg/__init__.py": "from pkg.mod import f\n"}
 
 

@@ -1,12 +1,19 @@
-"""Rendering: the folded view of fixes that move code between files."""
+"""Rendering: the folded view of fixes that move code between files; where a change starts;
+patches git applies."""
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
+import pytest
+
+from fixup.config import Config
 from fixup.fix import FileChange, Fix
+from fixup.formats import markdown_doc
+from fixup.pipeline import Report
 from fixup.project import Project
-from fixup.report import fix_diff, folded_diff
+from fixup.report import first_change, fix_diff, folded_diff, render_patch, split_lines
 
 CLASS_A = "class Alpha:\n    one = 1\n    two = 2\n    three = 3\n"
 CLASS_B = "class Beta:\n    four = 4\n    five = 5\n    six = 6\n"
@@ -81,3 +88,69 @@ def test_cli_fold_moves_shows_the_folded_view(repo: Path) -> None:
     assert "lines moved verbatim from models.py" in folded
     assert "+class UserCreate(BaseModel):" not in folded
     assert "(verbatim moves folded: a view for review, not a patch)" in folded
+
+
+# -------------------------------------------------------------------- locations and patches
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "where"),
+    [
+        ("a = 1\nb = 2\n", "a = 1\nb = 3\n", (2, 5)),  # the column where the line differs
+        ("a = 1\n", "import os\na = 1\n", (1, 1)),  # inserted before line 1
+        ("a = 1\nb = 2\n", "a = 1\nb = 2\nc = 3\n", (2, 1)),  # appended: the last line
+        ("a = 1\nb = 2\nc = 3\n", "a = 1\nc = 3\n", (2, 1)),  # deleted
+        ("x = 1", "x = 1\n", (1, 6)),  # a newline added at the end
+        (None, "new = 1\n", (1, 1)),  # a created file
+        ("gone = 1\n", None, (1, 1)),  # a deleted file
+    ],
+)
+def test_first_change_is_the_first_line_the_diff_touches(
+    before: str | None, after: str | None, where: tuple[int, int]
+) -> None:
+    assert first_change(before, after) == where
+
+
+def test_lines_end_at_newlines_only() -> None:
+    assert split_lines("a\x0cb\nc\x85d\u2028e\n\nf") == ["a\x0cb\n", "c\x85d\u2028e\n", "\n", "f"]
+
+
+def test_markdown_doc_turns_rst_literals_into_code_and_keeps_fences() -> None:
+    doc = "Use ``from . import x``\nor ``a``.\n\n```diff\n-``kept``\n```\nThen ``b``.\n"
+    assert (
+        markdown_doc(doc)
+        == "Use `from . import x`\nor `a`.\n\n```diff\n-``kept``\n```\nThen `b`.\n"
+    )
+
+
+@pytest.mark.parametrize("name", ['odd "quoted" name.py', "back\\slash.py", "tab\there.py"])
+def test_a_path_git_quotes_still_applies(repo: Path, name: str) -> None:
+    from tests.golden import git
+
+    (repo / name).write_text("x = 1\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "odd name")
+    project = Project.load(repo, Config())
+    fix = Fix("t", "t", "t", (FileChange(name, "x = 1\n", "x = 2\n"),))
+    report = Report(before=project, after=project.apply(fix), fixes=[fix])
+    patch, not_patches = render_patch(report)
+    assert not_patches == []
+    done = subprocess.run(["git", "apply", "-"], cwd=repo, input=patch, capture_output=True)
+    assert done.returncode == 0, done.stderr
+    assert (repo / name).read_text() == "x = 2\n"
+
+
+def test_a_deleted_executable_file_names_its_mode(repo: Path) -> None:
+    from tests.golden import git
+
+    (repo / "tool.py").write_text("x = 1\n")
+    (repo / "tool.py").chmod(0o755)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "tool")
+    project = Project.load(repo, Config())
+    fix = Fix("t", "t", "t", (FileChange("tool.py", "x = 1\n", None),))
+    patch, _ = render_patch(Report(before=project, after=project.apply(fix), fixes=[fix]))
+    assert b"deleted file mode 100755\n" in patch
+    done = subprocess.run(["git", "apply", "-"], cwd=repo, input=patch, capture_output=True)
+    assert (done.returncode, done.stderr) == (0, b"")  # not even "has type 100755" warnings
+    assert not (repo / "tool.py").exists()

@@ -23,9 +23,11 @@ class ModuleBindings:
     names: set[str] = field(default_factory=set)
     #: ``from <module> import *`` at the top level, as (level, module).
     star_imports: list[tuple[int, str]] = field(default_factory=list)
-    #: A module-level ``__getattr__`` (PEP 562): any name may exist.
+    #: A module-level ``__getattr__`` (PEP 562), defined or assigned: any name may exist.
     has_getattr: bool = False
-    #: ``globals()[...] = ...`` or ``globals().update(...)``: names made at run time.
+    #: ``globals()[...] = ...``, ``globals().update(...)``, or ``globals()`` handed to a call
+    #: (alembic's ``create_module_class_proxy(globals(), locals())``, protobuf's builder):
+    #: names made at run time.
     dynamic: bool = False
     #: The names listed in a literal ``__all__``, with its line, or None.
     all_names: list[str] | None = None
@@ -80,6 +82,8 @@ def module_bindings(tree: ast.Module, *, deep: bool = True) -> ModuleBindings:
             result.names.update(node.names)
         elif _writes_globals(node):
             result.dynamic = True
+    if "__getattr__" in result.names:
+        result.has_getattr = True  # `__getattr__ = getattr_migration(__name__)` (pydantic)
     for statement in tree.body:
         if isinstance(statement, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
             targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
@@ -206,9 +210,19 @@ def _module_scope_nodes(body: Iterable[ast.stmt]) -> Iterator[ast.AST]:
 
 
 def _writes_globals(node: ast.AST) -> bool:
-    """``globals()[name] = ...`` or ``globals().update(...)``."""
+    """``globals()[name] = ...``, ``globals().update(...)``, or ``f(globals())``: whoever gets
+    the namespace can write to it."""
     if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store):
         return _is_globals_call(node.value)
+    if isinstance(node, ast.Call):
+        # Only globals(): a function's locals() or vars() are its own, not the module's.
+        arguments = [*node.args, *(k.value for k in node.keywords)]
+        return any(
+            _is_globals_call(a)
+            and isinstance(a, ast.Call)
+            and getattr(a.func, "id", "") == "globals"
+            for a in arguments
+        )
     return (
         isinstance(node, ast.Attribute) and node.attr == "update" and _is_globals_call(node.value)
     )

@@ -6,6 +6,8 @@ documentation (``fixup explain NAME``, the README's fixer list). A fixer module 
 
 - ``ORDER``: its place in the pipeline (each fixer sees the result of the ones before);
 - ``OPTIONS``: a dict of option name -> ``Option`` (optional);
+- ``ON_REQUEST``: for a refactor, why it runs only when asked for (``--select`` or its
+  ``[tool.fixup.<fixer>]`` table); repairs leave it out and run by default;
 - ``plan(ctx: FixerContext)``: find the problems, plan the repairs. It returns a ``Plan``
   when its fixes are independent, or yields fixes and diagnostics one at a time when a later
   fix builds on an earlier one: the pipeline applies (or skips: unsafe, stale) each yielded
@@ -78,6 +80,8 @@ class Fixer:
     doc: str
     options: Mapping[str, Option]
     plan: Callable[[FixerContext], Iterable[PlanItem]]
+    #: Why the fixer runs only when asked for; None for a repair, which runs by default.
+    on_request: str | None = None
 
     @property
     def summary(self) -> str:
@@ -110,6 +114,7 @@ def _load(module_name: str) -> Fixer:
         doc=module.__doc__ or "",
         options=getattr(module, "OPTIONS", {}),
         plan=module.plan,
+        on_request=getattr(module, "ON_REQUEST", None),
     )
 
 
@@ -131,8 +136,16 @@ def get_fixer(name: str) -> Fixer:
     return _load(module_name)
 
 
-def select_fixers(select: Sequence[str], ignore: Sequence[str]) -> list[Fixer]:
-    """The fixers to run: ``select`` (all when empty) minus ``ignore``, in pipeline order."""
-    chosen = [get_fixer(n) for n in select] if select else list(all_fixers())
+def select_fixers(
+    select: Sequence[str], ignore: Sequence[str], configured: Iterable[str] = ()
+) -> list[Fixer]:
+    """The fixers to run, in pipeline order: ``select`` minus ``ignore``; without ``select``,
+    every repair and the refactors that have a table in the configuration (``configured``)."""
+    tables = {name.replace("_", "-") for name in configured}
+    chosen = (
+        [get_fixer(n) for n in select]
+        if select
+        else [f for f in all_fixers() if f.on_request is None or f.name in tables]
+    )
     ignored = {get_fixer(n).name for n in ignore}
     return _in_order(f for f in chosen if f.name not in ignored)

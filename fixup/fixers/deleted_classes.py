@@ -107,7 +107,7 @@ from fixup.textio import SourceError, decode
 ORDER = 30
 NAME = __name__.rpartition(".")[2].replace("_", "-")
 #: Part of the cache key of per-file facts: bump it when their shape changes.
-_FACTS_VERSION = "facts-2"
+_FACTS_VERSION = "facts-3"
 
 
 # -------------------------------------------------------------------- what each file says
@@ -271,15 +271,12 @@ class _Finder:
         return ".".join(base + ([module] if module else [])) or None
 
     def resolve(self, importer: str, module: str) -> str | None:
-        root = self.project.import_root(importer)
-        found = self.project.resolve(module, root) or self.project.resolve(module)
+        found = self.project.resolve_from(importer, module)
         return found if found is not None and found in self.facts else None
 
     def is_submodule(self, module: str, name: str, importer: str) -> bool:
         # module_exists covers compiled extension modules (libcst's `native`) as well.
-        return self.project.module_exists(
-            f"{module}.{name}", self.project.import_root(importer)
-        ) or self.project.module_exists(f"{module}.{name}")
+        return self.project.module_exists_from(importer, f"{module}.{name}")
 
     def defined(self, path: str, seen: frozenset[str] = frozenset()) -> set[str] | str:
         """The names ``path`` binds at the top level, or why that cannot be known."""
@@ -292,7 +289,9 @@ class _Finder:
         elif info.bindings.has_getattr:
             result = "it defines a module-level __getattr__"
         elif info.bindings.dynamic:
-            result = "it writes to globals()"
+            result = "it writes to globals() or hands them to a call that does"
+        elif path.endswith(".py") and (stub := path[:-3] + ".pyi") in self.project.files:
+            result = f"its names are made at run time and declared in the stub {stub}"
         else:
             result = set(info.bindings.names)
             for level, module in info.bindings.star_imports:
@@ -682,11 +681,9 @@ def _is_missing_project_module(
     project: Project, importer: str, module: str, was_project: Callable[[str], bool]
 ) -> bool:
     """True for a module of the project that is gone (not for a third-party module)."""
-    if project.module_exists(module, project.import_root(importer)) or project.module_exists(
-        module
-    ):
+    if project.module_exists_from(importer, module):
         return False
-    return project.module_exists(module.split(".")[0]) or was_project(module)
+    return project.module_exists_from(importer, module.split(".")[0]) or was_project(module)
 
 
 def _module_files(

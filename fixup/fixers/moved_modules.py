@@ -876,7 +876,7 @@ def _imported_closure(project: Project, start: str) -> set[str]:
                 name = ".".join(parts[:i])
                 if name in seen:
                     continue
-                target = project.resolve(name, project.import_root(path)) or project.resolve(name)
+                target = project.resolve_from(path, name)
                 if target is not None:
                     seen.add(name)
                     pending.append(target)

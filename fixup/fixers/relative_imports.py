@@ -1,12 +1,6 @@
-"""Make relative imports absolute, including those that reach beyond the top-level package.
+"""Repair relative imports that reach beyond the top-level package; make all absolute on request.
 
 ## What it does
-
-Rewrites every relative ``from`` import to the absolute module the interpreter resolves:
-``from . import x``, ``from .mod import a as b``, ``from ..pkg.mod import (a, b)``,
-``from .mod import *``, in ``__init__.py`` (where ``.`` is the package itself), inside
-functions, ``try``/``except ImportError`` and ``if TYPE_CHECKING:`` blocks. Only the module
-part of the statement changes: parentheses, line breaks, ``as`` names and comments stay.
 
 An import that reaches beyond the top-level package, which fails with *attempted relative
 import beyond top-level package* (seed 001: ``from ..services.database_services import ...``
@@ -15,14 +9,21 @@ system from the file's folder, and named relative to the import root the app run
 (the folder that holds the entry script). ``from .. import config`` that lands on the import
 root itself becomes ``import config``. Each fix says which import root it used and why.
 
+Relative imports that work are left alone by default. With
+``[tool.fixup.relative-imports] style = "absolute"`` (a refactor, on request) every relative
+``from`` import becomes the absolute module the interpreter resolves: ``from . import x``,
+``from .mod import a as b``, ``from ..pkg.mod import (a, b)``, ``from .mod import *``, in
+``__init__.py`` (where ``.`` is the package itself), inside functions, ``try``/``except
+ImportError`` and ``if TYPE_CHECKING:`` blocks. Only the module part of the statement changes:
+parentheses, line breaks, ``as`` names and comments stay.
+
 ## What it won't touch
 
 - An import whose target cannot be determined safely is left alone and reported with the
-  reason: the module exists nowhere under the import root, several import roots offer it, it
-  reaches above the import root, or its absolute name would resolve to a standard-library
-  module instead of the project's folder of the same name.
-- With ``[tool.fixup] roots`` declared, relative imports that already resolve there are left
-  alone unless ``style = "absolute"``: the user has said how the app starts.
+  reason: the module exists nowhere under the import root, it reaches above the import root,
+  its absolute name would reach another file from where the importer runs (a name never
+  resolves into another app), or it would resolve to a standard-library module instead of
+  the project's folder of the same name.
 - Files that are not importable (a folder name that is not an identifier) are reported.
 
 ## Example
@@ -77,10 +78,11 @@ OPTIONS = {
         choices=("all", "parents"),
     ),
     "style": Option(
-        "auto",
-        "'absolute' rewrites every relative import in scope; 'broken' only those that fail "
-        "(beyond the top-level package); 'auto' is 'broken' when [tool.fixup] roots is declared, else 'absolute'.",
-        choices=("auto", "absolute", "broken"),
+        "broken",
+        "'broken' rewrites only the relative imports that fail where the app runs (beyond the "
+        "top-level package): a repair; 'absolute' rewrites every relative import in scope: a "
+        "refactor, on request.",
+        choices=("broken", "absolute"),
     ),
 }
 
@@ -118,10 +120,7 @@ class _Job:
 
 def plan(ctx: FixerContext) -> Plan:
     project = ctx.project
-    style = ctx.options["style"]
-    if style == "auto":
-        style = "broken" if project.roots.declared else "absolute"
-    job = _Job(project, ctx.options["scope"], style)
+    job = _Job(project, ctx.options["scope"], ctx.options["style"])
     # A file's result depends on its text and on which modules exist where.
     layout = hashlib.blake2b(
         repr(
@@ -323,7 +322,7 @@ def _resolve(job: _Job, path: str, node: cst.ImportFrom) -> Resolution | None:
         if job.style == "broken":
             return None
         target = ".".join(bits[: len(bits) - level + 1] + ([module] if module else []))
-        return _check_shadowing(project, Resolution(Target(target), broken=False), root)
+        return _check_shadowing(project, path, Resolution(Target(target), broken=False), root)
     return _resolve_on_disk(project, path, level, module, node, root)
 
 
@@ -351,7 +350,7 @@ def _resolve_on_disk(
             return Resolution(
                 None, True, f"no module {target!r} under the import root {root or '.'}/"
             )
-        return _check_shadowing(project, Resolution(Target(target), broken=True), root)
+        return _check_shadowing(project, path, Resolution(Target(target), broken=True), root)
     # "from .. import config" landing on the import root: each name must be a top-level module.
     if isinstance(node.names, cst.ImportStar):
         return Resolution(None, True, "'import *' from the import root itself has no absolute form")
@@ -361,13 +360,13 @@ def _resolve_on_disk(
             return Resolution(
                 None, True, f"no module {name!r} under the import root {root or '.'}/"
             )
-        shadowed = _check_shadowing(project, Resolution(Target(name), broken=True), root)
+        shadowed = _check_shadowing(project, path, Resolution(Target(name), broken=True), root)
         if shadowed.target is None:
             return shadowed
     return Resolution(Target(None), broken=True)
 
 
-def _check_shadowing(project: Project, resolution: Resolution, root: str) -> Resolution:
+def _check_shadowing(project: Project, path: str, resolution: Resolution, root: str) -> Resolution:
     assert resolution.target is not None and resolution.target.module is not None
     top = resolution.target.module.split(".")[0]
     if top in _STDLIB:
@@ -376,11 +375,17 @@ def _check_shadowing(project: Project, resolution: Resolution, root: str) -> Res
             resolution.broken,
             f"the absolute name would import the standard library's {top!r}, not the project's folder",
         )
-    roots = {project.import_root(p) for p in project.modules().get(top, ())}
-    if len(roots - {None}) > 1:
-        listed = ", ".join(sorted(f"{r or '.'}/" for r in roots if r is not None))
+    # The absolute name must reach, on this file's sys.path, what the relative one meant.
+    module = resolution.target.module
+    meant, reached = project.resolve(module, root), project.resolve_from(path, module)
+    if meant != reached or project.module_exists(module, root) != project.module_exists_from(
+        path, module
+    ):
         return Resolution(
-            None, resolution.broken, f"{top!r} exists under several import roots ({listed})"
+            None,
+            resolution.broken,
+            f"the absolute name {module!r} would import {reached or 'nothing'} from here, "
+            f"not {meant or 'the folder ' + (root or '.') + '/'}",
         )
     return resolution
 

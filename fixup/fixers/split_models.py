@@ -3,7 +3,9 @@
 ## What it does
 
 Turns ``models.py`` (or ``schemas.py``) into a package ``models/`` with one module per domain,
-as one reviewable fix (seed 000's 890-line ``models.py``, seed 003's ``app/models/``):
+as one reviewable fix (seed 000's 890-line ``models.py``, seed 003's ``app/models/``). It is a
+refactor: it runs only when asked for, with ``--select split-models`` or a
+``[tool.fixup.split-models]`` table, never in the default run.
 
 - Which modules: those listed in ``modules`` (paths or dotted names), otherwise every
   ``models.py`` / ``schemas.py`` longer than ``max-lines`` with at least ``min-classes`` classes.
@@ -120,6 +122,8 @@ from fixup.project import Project
 
 ORDER = 40
 NAME = __name__.rpartition(".")[2].replace("_", "-")
+
+ON_REQUEST = "a refactor of a module that works; its size alone breaks nothing"
 
 OPTIONS = {
     "modules": Option(

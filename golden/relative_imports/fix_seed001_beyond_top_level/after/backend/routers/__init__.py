@@ -1,2 +1,2 @@
-from routers.projects import router as projects_router
-from routers.tasks import router as tasks_router
+from .projects import router as projects_router
+from .tasks import router as tasks_router

@@ -1,0 +1,5 @@
+from utils import slugify
+
+
+def title(text: str) -> str:
+    return slugify(text).title()

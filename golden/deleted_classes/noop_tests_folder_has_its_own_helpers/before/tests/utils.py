@@ -1,0 +1,2 @@
+def make_user(name: str = "ada") -> dict[str, str]:
+    return {"name": name}

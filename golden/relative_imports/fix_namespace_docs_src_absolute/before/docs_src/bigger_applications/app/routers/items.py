@@ -1,0 +1,3 @@
+from ..dependencies import get_token
+
+router = ["/items", get_token]

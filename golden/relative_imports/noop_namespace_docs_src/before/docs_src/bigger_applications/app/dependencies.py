@@ -1,0 +1,2 @@
+def get_token() -> str:
+    return "token"
