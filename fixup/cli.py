@@ -7,7 +7,7 @@ import json
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -45,7 +45,7 @@ EXIT_INTERNAL = 123
 EXIT_CODES_HELP = """\b
 Exit codes:
   0    success (with --check: nothing to fix)
-  1    --check: fixes are pending
+  1    --check: fixes are pending (--exit-non-zero-on-fix: fixes were applied)
   2    usage or configuration error, or fixup refused to write
   123  internal error (please report it, with the traceback from -v)"""
 
@@ -121,6 +121,11 @@ def main() -> None:
 @click.option("--unsafe-fixes", is_flag=True, default=None, help="Also apply fixes marked unsafe.")
 @click.option("--allow-dirty", is_flag=True, help="Overwrite files that have uncommitted changes.")
 @click.option(
+    "--exit-non-zero-on-fix",
+    is_flag=True,
+    help="When applying: print the fixes applied as diffs and exit 1 if any file changed (pre-commit).",
+)
+@click.option(
     "--branch",
     metavar="NAME",
     help="Commit the fixes on branch NAME, one commit per fixer; the working tree is not touched.",
@@ -188,7 +193,7 @@ def main() -> None:
     "--config",
     "config_file",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Read [tool.fixup] from this file instead of PATH/pyproject.toml.",
+    help="Read [tool.fixup] from this file instead of the nearest pyproject.toml (from PATH up) that has it.",
 )
 @click.option("--no-cache", is_flag=True, help="Do not read or write the result cache.")
 @click.option(
@@ -214,6 +219,7 @@ def fix_command(
     exclude: Sequence[str],
     unsafe_fixes: bool | None,
     allow_dirty: bool,
+    exit_non_zero_on_fix: bool,
     branch: str | None,
     base: str | None,
     update: bool,
@@ -292,6 +298,7 @@ def fix_command(
                 ),
                 verify_command=verify_command,
                 fold_moves=fold_moves,
+                exit_non_zero_on_fix=exit_non_zero_on_fix,
             )
         except ConfigError as exc:
             err.print(f"fixup: error: {exc}", markup=False)
@@ -345,6 +352,7 @@ def _fix(
     branch_flags: BranchFlags | None = None,
     verify_command: str | None = None,
     fold_moves: bool = False,
+    exit_non_zero_on_fix: bool = False,
 ) -> int:
     if not path.is_dir():
         raise ConfigError(f"{path}: no such folder")
@@ -394,7 +402,22 @@ def _fix(
 
     if branch_run is not None and verification is not None:
         branch_run = dataclasses.replace(branch_run, verification=verification.markdown())
-    sink = _choose_sink(dry_run, check, output.format, allow_dirty, branch_run)
+
+    def show_applied() -> None:
+        # The pre-commit hook: show what was applied (then the run fails because files changed).
+        if output.format == "text" and output.color:
+            print_text(report, sys.stdout, color=True)
+        elif output.format == "text":
+            write_patch(report, sys.stdout)
+
+    sink = _choose_sink(
+        dry_run,
+        check,
+        output.format,
+        allow_dirty,
+        branch_run,
+        show_applied if exit_non_zero_on_fix else None,
+    )
     return sink.deliver(report, err, quiet=quiet, emit=emit)
 
 
@@ -404,13 +427,20 @@ def _choose_sink(
     output_format: str,
     allow_dirty: bool,
     branch_run: BranchRun | None,
+    on_fixed: Callable[[], None] | None = None,
 ) -> Sink:
     """Where the fixes go: the one place that decides it."""
     if check or dry_run:
-        return Preview(check=check, printed=dry_run or output_format != "text")
+        # In pre-commit's private virtualenv `fixup` is no command of the user's.
+        hint = (
+            "apply them with the fixup hook: pre-commit run fixup --all-files."
+            if os.environ.get("PRE_COMMIT") == "1"
+            else "run fixup without --dry-run/--check to apply."
+        )
+        return Preview(check=check, printed=dry_run or output_format != "text", apply_hint=hint)
     if branch_run is not None:
         return BranchSink(branch_run)
-    return WorkingTree(allow_dirty=allow_dirty)
+    return WorkingTree(allow_dirty=allow_dirty, on_fixed=on_fixed)
 
 
 def _print_apps(project: Project, err: Console) -> None:
@@ -593,7 +623,8 @@ Exit codes:
   0    every module imports once the pending fixes are applied
   1    some module still fails to import after the fixes (a missing
        dependency, a time-out or a module that exits count as failures)
-  2    usage or configuration error (e.g. no interpreter found)
+  2    usage or configuration error (e.g. no interpreter found, or
+       one that does not satisfy the project's requires-python)
   123  internal error (please report it, with the traceback from -v)"""
 
 
@@ -640,7 +671,7 @@ Exit codes:
     "--config",
     "config_file",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Read [tool.fixup] from this file instead of PATH/pyproject.toml.",
+    help="Read [tool.fixup] from this file instead of the nearest pyproject.toml (from PATH up) that has it.",
 )
 @click.option("--no-cache", is_flag=True, help="Do not read or write the result cache.")
 @click.option(

@@ -3,13 +3,19 @@
 The check runs in the project's own interpreter (``--python``, else ``$VIRTUAL_ENV``'s, else
 ``python3`` on PATH), on a temporary copy of the project, so that nothing a module does at
 import time can touch the user's files (``fixup.sandbox``). For each import root, one *probe*
-process (``fixup/probe.py``) starts with that root as its working folder and ``sys.path[0]``,
+process (``fixup/probe.py``) starts with that root as its working folder and ``sys.path[0]``
+(every other import root follows it on ``sys.path``),
 imports the heavy third-party libraries the stack uses once, then forks one child per module
 (one fresh process per module where ``fork`` is missing). A child imports its module and
 reports what happened; a child that hangs is stopped after ``timeout`` seconds (with the stack
 it hung in), one that calls ``sys.exit``/``os._exit`` or crashes is reported as such. Then
 one last child imports every model module together and calls SQLAlchemy's
 ``configure_mappers()``, which is where duplicate tables and broken relationships show.
+
+A module that imports before the fixes and fails after them is "newly failing": the fixes
+are bisected (as ``--verify`` does) to name the fix that breaks it. The interpreter must
+satisfy the project's ``requires-python``; a missing dependency is summarised once, not per
+module.
 
 Every failure is classified (relative import beyond the top-level package, a name missing
 from a project module, a dependency that is not installed, SQLAlchemy table and mapper errors,
@@ -34,15 +40,16 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, TextIO
 
-from fixup.config import ConfigError, load_config
+from fixup.config import ConfigError, find_pyproject, load_config
+from fixup.fix import Fix
 from fixup.fixers import all_fixers, select_fixers
 from fixup.pipeline import run
-from fixup.project import Project
+from fixup.project import ConflictError, Project
 from fixup.sandbox import (
     Interpreter,
+    InterpreterError,
     find_interpreter,
     install_probe,
-    installed_roots,
     run_in_session,
     scratch_copy,
     scratch_env,
@@ -87,6 +94,77 @@ _FIXER_FOR_KIND = {
     "multiple-classes": "duplicate-models",
     "reserved-attribute": "reserved-attributes",
 }
+
+
+def check_requires_python(interpreter: Interpreter, path: Path) -> str | None:
+    """The project's ``requires-python`` (from the nearest ``pyproject.toml`` with a
+    ``[project]`` table, from ``path`` up to the git repository's top), or None.
+
+    Raises InterpreterError, naming the interpreter, when its version does not satisfy it.
+    """
+    found = find_pyproject(path, lambda data: "project" in data)
+    if found is None:
+        return None
+    pyproject, data = found
+    spec = data["project"].get("requires-python") if isinstance(data["project"], dict) else None
+    if not isinstance(spec, str) or not spec.strip():
+        return None
+    failed = unsatisfied(interpreter.version, spec)
+    if failed is not None:
+        have = tuple(int(part) for part in interpreter.version.split("."))
+        want = tuple(int(part) for part in re.findall(r"\d+", failed))
+        age = (
+            "a version it excludes"
+            if failed.startswith("!=")
+            else "too old"
+            if have[: len(want)] < want
+            else "too new"
+        )
+        raise InterpreterError(
+            f"{interpreter.path} ({interpreter.source}) is Python {interpreter.version}, {age} "
+            f"for this project: {pyproject} has requires-python = {spec!r}; pass --python "
+            "with an interpreter that fits (or activate the project's virtualenv)"
+        )
+    return spec
+
+
+_CLAUSE = re.compile(r"^\s*(~=|===|==|!=|<=|>=|<|>)\s*([0-9][0-9.]*)(\.\*)?\s*$")
+
+
+def unsatisfied(version: str, spec: str) -> str | None:
+    """The first clause of a ``requires-python`` specifier (PEP 440: ``>=3.10,<4``,
+    ``~=3.11``, ``==3.12.*``, ``!=3.11.1``) that ``version`` ("3.11.4") fails, or None when
+    it satisfies them all. A clause fixup cannot read is not held against the interpreter."""
+    have = tuple(int(part) for part in version.split("."))
+    for clause in spec.split(","):
+        match = _CLAUSE.match(clause)
+        if match is None:
+            continue
+        op, number, wildcard = match.group(1), match.group(2).rstrip("."), match.group(3)
+        want = tuple(int(part) for part in number.split("."))
+        if wildcard or op == "~=":
+            prefix = want if wildcard else want[:-1]
+            in_prefix = have[: len(prefix)] == prefix
+            ok = {
+                "==": in_prefix, "!=": not in_prefix, "~=": in_prefix and _pad(have, want) >= want,
+            }.get(op, True)  # fmt: skip
+        else:
+            size = max(len(have), len(want))
+            a, b = _pad(have, want, size), _pad(want, have, size)
+            ok = {
+                "==": a == b, "===": a == b, "!=": a != b,
+                "<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b,
+            }[op]  # fmt: skip
+        if not ok:
+            return clause.strip()
+    return None
+
+
+def _pad(
+    version: tuple[int, ...], other: tuple[int, ...], size: int | None = None
+) -> tuple[int, ...]:
+    size = size if size is not None else max(len(version), len(other))
+    return version + (0,) * (size - len(version))
 
 
 # ---------------------------------------------------------------------------- what to import
@@ -367,7 +445,9 @@ def _run_probe(
     root_dir = tree / root if root else tree
     job = {
         "root": str(root_dir),
-        "paths": [str(tree / r) for r in installed_roots(project.roots) if r != root],
+        # Every import root, after the probe's own: a module that imports across roots is
+        # checked for what it does, not for how the roots were found.
+        "paths": [str(tree / r) if r else str(tree) for r in project.roots.paths if r != root],
         "project": str(tree),
         "work": str(work),
         "results": str(work / "results.jsonl"),
@@ -576,6 +656,9 @@ class Row:
     #: False when the module does not exist on that side (created or removed by the fixes).
     in_before: bool = True
     in_after: bool = True
+    #: For a module that imported before the fixes and fails after them: the fix that breaks
+    #: it (found by bisection over the fixes), when it could be found.
+    caused_by: Fix | None = None
 
     @property
     def changed(self) -> bool:
@@ -584,6 +667,17 @@ class Row:
             or (self.after is not None)
             or not (self.in_before and self.in_after)
         )
+
+    @property
+    def newly_failing(self) -> bool:
+        """It imported before the fixes and fails after them: the fixes broke it."""
+        return self.in_before and self.before is None and self.after is not None
+
+    @property
+    def only_missing_dependencies(self) -> bool:
+        """Every failure it has is a dependency that is not installed (summarised once)."""
+        failures = [f for f in (self.before, self.after) if f is not None]
+        return bool(failures) and all(f.kind == "dependency-missing" for f in failures)
 
 
 @dataclass(frozen=True)
@@ -597,11 +691,19 @@ class DoctorReport:
     #: How many fixes were applied for the "after" column.
     fixes: int
     rows: tuple[Row, ...] = field(default=())
+    #: The import roots, every one of them on the probe's ``sys.path`` (its own root first).
+    roots: tuple[str, ...] = ()
+    #: The project's ``requires-python``, when it declares one.
+    requires_python: str | None = None
 
     @property
     def ok(self) -> bool:
         """True when every module imports after the fixes (the exit status is 0)."""
         return not self.after.failures
+
+    @property
+    def newly_failing(self) -> list[Row]:
+        return [row for row in self.rows if row.newly_failing]
 
     @property
     def headline(self) -> str:
@@ -611,10 +713,28 @@ class DoctorReport:
         mapper_after = any(is_mappers_key(key) for key in self.after.failures)
         if mapper_before or mapper_after:
             text += f"; configure_mappers() {'failed' if mapper_before else 'ok'} -> {'failed' if mapper_after else 'ok'}"
+        newly = len(self.newly_failing)
+        if newly:
+            text += f"; {newly} newly failing after the fixes"
         return text
 
+    def missing_dependencies(self) -> dict[str, list[str]]:
+        """Each missing top-level package -> the modules that need it (before or after)."""
+        needed: dict[str, set[str]] = {}
+        for check in (self.before, self.after):
+            for key, failure in check.failures.items():
+                if failure.kind == "dependency-missing":
+                    package = failure.summary.rpartition(": ")[2]
+                    needed.setdefault(package, set()).add(key)
+        return {
+            package: sorted(keys)
+            for package, keys in sorted(needed.items(), key=lambda item: (-len(item[1]), item[0]))
+        }
 
-def build_rows(before: ImportCheck, after: ImportCheck) -> tuple[Row, ...]:
+
+def build_rows(
+    before: ImportCheck, after: ImportCheck, causes: Mapping[str, Fix] | None = None
+) -> tuple[Row, ...]:
     targets: dict[str, Target] = {}
     for target in (*before.targets, *after.targets):
         targets.setdefault(target.key, target)
@@ -627,6 +747,7 @@ def build_rows(before: ImportCheck, after: ImportCheck) -> tuple[Row, ...]:
             after=after.results.get(key),
             in_before=key in before.results,
             in_after=key in after.results,
+            caused_by=(causes or {}).get(key),
         )
         for key, target in targets.items()
     ]
@@ -643,22 +764,87 @@ def diagnose(
     fixes: int,
     timeout: float = DEFAULT_TIMEOUT,
     entries: Sequence[str] = (),
+    applied: Sequence[Fix] = (),
+    requires_python: str | None = None,
+    say: Callable[[str], None] = lambda message: None,
 ) -> DoctorReport:
-    """Import the project as it is and as the fixes leave it, each from its own scratch copy."""
+    """Import the project as it is and as the fixes leave it, each from its own scratch copy.
+
+    A module that imports before the fixes and fails after them is attributed to the fix in
+    ``applied`` (the fixes, in order) that breaks it, found by bisection as ``--verify`` does.
+    """
     with scratch_copy(before) as tree:
         checked_before = check_imports(before, tree, interpreter, timeout=timeout, entries=entries)
     with scratch_copy(after, before) as tree:
         checked_after = check_imports(
             after, tree, interpreter, timeout=timeout, entries=_surviving(after, entries)
         )
+    rows = build_rows(checked_before, checked_after)
+    regressed = {row.key for row in rows if row.newly_failing}
+    if regressed and applied:
+
+        def failing_with(project: Project) -> frozenset[str]:
+            with scratch_copy(project, before) as tree:
+                checked = check_imports(
+                    project, tree, interpreter, timeout=timeout,
+                    entries=_surviving(project, entries),
+                )  # fmt: skip
+            return frozenset(checked.failures)
+
+        causes = find_causes(before, applied, regressed, failing_with, say)
+        rows = build_rows(checked_before, checked_after, causes)
     return DoctorReport(
         interpreter,
         timeout,
         checked_before,
         checked_after,
         fixes,
-        build_rows(checked_before, checked_after),
+        rows,
+        roots=before.roots.paths,
+        requires_python=requires_python,
     )
+
+
+def find_causes(
+    before: Project,
+    fixes: Sequence[Fix],
+    regressed: set[str],
+    failing_with: Callable[[Project], frozenset[str]],
+    say: Callable[[str], None] = lambda message: None,
+) -> dict[str, Fix]:
+    """For each key in ``regressed`` (it passes without the fixes and fails with all of them),
+    the fix that breaks it: the fixes apply in order, so "the first *k* fixes" is a version of
+    the project, and a binary search over *k* finds the first version it fails in. The
+    versions checked are shared between the keys."""
+    checked: dict[int, frozenset[str]] = {0: frozenset(), len(fixes): frozenset(regressed)}
+
+    def failing(count: int) -> frozenset[str]:
+        if count not in checked:
+            say(f"bisecting: importing with the first {count} of {len(fixes)} fixes")
+            project = before
+            for fix in fixes[:count]:
+                with suppress(ConflictError):
+                    project = project.apply(fix)
+            checked[count] = failing_with(project) & regressed
+        return checked[count]
+
+    causes = {}
+    for key in sorted(regressed):
+        # Invariant: it imports with the first ``low`` fixes and fails with the first ``high``.
+        low, high = 0, len(fixes)
+        for count, keys in checked.items():
+            if key in keys:
+                high = min(high, count)
+            elif count < high:
+                low = max(low, count)
+        while high - low > 1:
+            middle = (low + high) // 2
+            if key in failing(middle):
+                high = middle
+            else:
+                low = middle
+        causes[key] = fixes[high - 1]
+    return causes
 
 
 def _surviving(project: Project, entries: Sequence[str]) -> list[str]:
@@ -682,13 +868,20 @@ def status_text(failure: Failure | None, present: bool) -> str:
 
 
 def print_doctor(report: DoctorReport, out: TextIO, *, verbose: bool = False) -> None:
-    """The table (failing modules and entry points; every module with ``verbose``), the failures
-    with file, line and the fixer that repairs them, and the headline."""
-    rows = [r for r in report.rows if verbose or r.changed or r.entry]
-    hidden = len(report.rows) - len(rows)
+    """The table (failing modules and entry points, each with its path; every module with
+    ``verbose``); the failures before the fixes, those the fixes cause (with the fix that
+    causes each) and those still failing, with file, line and what repairs them; the missing
+    dependencies, once; and the headline."""
+    rows = [
+        r
+        for r in report.rows
+        if verbose or r.entry or (r.changed and not (r.only_missing_dependencies and r.in_after))
+    ]
+    hidden = [r for r in report.rows if r not in rows]
+    missing = report.missing_dependencies()
 
     def name(row: Row) -> str:
-        label = row.module
+        label = row.module if is_mappers_key(row.key) else f"{row.module} ({row.key})"
         if row.entry:
             label += " (entry)"
         if not row.in_before:
@@ -697,39 +890,81 @@ def print_doctor(report: DoctorReport, out: TextIO, *, verbose: bool = False) ->
             label += " (removed)"
         return label
 
-    width = min(max([len(name(r)) for r in rows] + [6]), 48)
+    width = min(max([len(name(r)) for r in rows] + [6]), 72)
     status_width = 60
 
     def cell(text: str) -> str:
         return text if len(text) <= status_width else text[: status_width - 3] + "..."
 
-    out.write(f"{'module':<{width}}  {'before':<{status_width}}  after\n")
+    out.write(f"{'module (path)':<{width}}  {'before':<{status_width}}  after\n")
     for row in rows:
         before = cell(status_text(row.before, row.in_before))
         after = cell(status_text(row.after, row.in_after))
         out.write(f"{name(row):<{width}}  {before:<{status_width}}  {after}\n")
     if hidden:
-        out.write(
-            f"({hidden} more module{'s' * (hidden != 1)} import before and after; -v lists them)\n"
-        )
+        only_missing = sum(1 for r in hidden if r.only_missing_dependencies)
+        fine = len(hidden) - only_missing
+        parts = [f"{fine} more module{'s' * (fine != 1)} import before and after"] if fine else []
+        if only_missing:
+            parts.append(
+                f"{only_missing} more fail{'s' * (only_missing == 1)} only for a missing dependency"
+            )
+        out.write(f"({'; '.join(parts)}; -v lists them)\n")
 
-    for title, side in (("Before the fixes", "before"), ("Still failing after the fixes", "after")):
-        failing = [(r, getattr(r, side)) for r in report.rows if getattr(r, side) is not None]
+    def section(title: str, failing: list[tuple[Row, Failure, str]]) -> None:
         if not failing:
-            continue
+            return
         out.write(f"\n{title}:\n")
-        for row, failure in failing:
-            repair = repair_hint(failure)
+        for row, failure, repair in failing:
             out.write(
                 f"  {failure.location or row.key}: {row.module}: {_headline_of(failure)} [{repair}]\n"
             )
             if verbose and failure.detail.strip():
                 for line in failure.detail.rstrip().splitlines()[-20:]:
                     out.write(f"    | {line}\n")
+
+    def shown(failure: Failure) -> bool:
+        return failure.kind != "dependency-missing"
+
+    section(
+        "Before the fixes",
+        [(r, r.before, repair_hint(r.before)) for r in report.rows if r.before and shown(r.before)],
+    )
+    newly = report.newly_failing
+    section(
+        f"Newly failing after the fixes: {len(newly)}",
+        [(r, r.after, caused_by(r)) for r in newly if r.after is not None],
+    )
+    section(
+        "Still failing after the fixes",
+        [
+            (r, r.after, repair_hint(r.after))
+            for r in report.rows
+            if r.after and not r.newly_failing and shown(r.after)
+        ],
+    )
+    if missing:
+        needs = ", ".join(
+            f"{len(keys)} module{'s' * (len(keys) != 1)} need{'s' * (len(keys) == 1)} {package}"
+            for package, keys in missing.items()
+        )
+        out.write(
+            f"\nMissing dependencies: install the app's requirements in python "
+            f"{report.interpreter.version}'s environment ({report.interpreter.path}): {needs}\n"
+        )
+    roots = ", ".join(f"{root or '.'}/" for root in report.roots)
+    out.write(f"\nImport roots, all on sys.path: {roots}\n")
     pending = f"{report.fixes} fix{'es' * (report.fixes != 1)} pending"
     out.write(
         f"\n{report.headline} ({pending}; python {report.interpreter.version} at {report.interpreter.path})\n"
     )
+
+
+def caused_by(row: Row) -> str:
+    """The fix that makes a module fail that imported before, for the report."""
+    if row.caused_by is None:
+        return "caused by the fixes"
+    return f"caused by [{row.caused_by.fixer}] {row.caused_by.title}"
 
 
 def repair_hint(failure: Failure) -> str:
@@ -767,7 +1002,9 @@ def doctor_json(report: DoctorReport) -> dict[str, Any]:
             "path": report.interpreter.path,
             "version": report.interpreter.version,
             "source": report.interpreter.source,
+            "requires_python": report.requires_python,
         },
+        "roots": list(report.roots),
         "timeout": report.timeout,
         "fixes": report.fixes,
         "modules": [
@@ -779,12 +1016,20 @@ def doctor_json(report: DoctorReport) -> dict[str, Any]:
                 "after": failure(row.after) if row.in_after else None,
                 "ok_before": row.in_before and row.before is None,
                 "ok_after": row.in_after and row.after is None,
+                "newly_failing": row.newly_failing,
+                "caused_by": (
+                    {"fixer": row.caused_by.fixer, "title": row.caused_by.title}
+                    if row.caused_by is not None
+                    else None
+                ),
             }
             for row in report.rows
         ],
+        "missing_dependencies": report.missing_dependencies(),
         "summary": {
             "failed_before": report.before.failed_modules(),
             "failed_after": report.after.failed_modules(),
+            "newly_failing": len(report.newly_failing),
             "headline": report.headline,
             "ok": report.ok,
         },
@@ -815,6 +1060,7 @@ def run_doctor(
     if not path.is_dir():
         raise ConfigError(f"{path}: no such folder")
     interpreter = find_interpreter(python)
+    requires_python = check_requires_python(interpreter, path)
     config = load_config(path, config_file).with_flags(select, ignore, exclude, unsafe_fixes)
     fixers = select_fixers(config.select, config.ignore, config.options)
     for fixer in fixers:
@@ -829,7 +1075,8 @@ def run_doctor(
     )
     result = diagnose(
         report.before, report.after, interpreter,
-        fixes=len(report.fixes), timeout=timeout, entries=entries,
+        fixes=len(report.fixes), timeout=timeout, entries=entries, applied=report.fixes,
+        requires_python=requires_python, say=say,
     )  # fmt: skip
     if output_format == "json":
         json.dump(doctor_json(result), out, indent=2)

@@ -52,6 +52,8 @@ class Preview:
     #: True when the fixes were printed on stdout (a patch, machine output): no need to point
     #: at --dry-run.
     printed: bool
+    #: How to apply them, as the last words of the summary.
+    apply_hint: str = "run fixup without --dry-run/--check to apply."
 
     def deliver(self, report: Report, err: Console, *, quiet: bool, emit: Emit) -> int:
         emit(False)
@@ -62,7 +64,7 @@ class Preview:
                     f"{count} fix{'es' * (count != 1)} pending in "
                     f"{files} file{'s' * (files != 1)}"
                     + ("" if self.printed else "; preview them with --dry-run")
-                    + "; run fixup without --dry-run/--check to apply.",
+                    + f"; {self.apply_hint}",
                     markup=False,
                 )
             else:
@@ -76,6 +78,9 @@ class WorkingTree:
     """The default: write the fixed files into the working tree (all or nothing)."""
 
     allow_dirty: bool = False
+    #: ``--exit-non-zero-on-fix`` (the pre-commit hook): called once files were written, to show
+    #: the fixes; the run then exits 1.
+    on_fixed: Callable[[], None] | None = None
 
     def deliver(self, report: Report, err: Console, *, quiet: bool, emit: Emit) -> int:
         try:
@@ -95,6 +100,9 @@ class WorkingTree:
                 markup=False,
             )
             print_skipped(report, err)
+        if self.on_fixed is not None and written:
+            self.on_fixed()
+            return EXIT_PENDING
         return EXIT_OK
 
 

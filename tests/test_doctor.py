@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 import textwrap
@@ -11,8 +12,17 @@ from typing import Any
 import pytest
 
 from fixup.config import Config
-from fixup.doctor import check_imports
-from fixup.fixers import all_fixers
+from fixup.doctor import (
+    check_imports,
+    diagnose,
+    find_causes,
+    print_doctor,
+    unsatisfied,
+)
+from fixup.doctor import doctor_json as doctor_json_of
+from fixup.fix import FileChange, Fix, Plan
+from fixup.fixers import Fixer, FixerContext, all_fixers, get_fixer
+from fixup.pipeline import run
 from fixup.project import Project
 from fixup.sandbox import find_interpreter, scratch_copy
 from tests.golden import Case, build_project, collect, git, run_cli, tree
@@ -100,8 +110,10 @@ def test_text_report_shows_the_table_and_headline(tmp_path: Path) -> None:
 
     assert code == 0
     lines = stdout.splitlines()
-    assert lines[0].split() == ["module", "before", "after"]
-    server = next(line for line in lines if line.startswith("dev_server (entry)"))
+    assert lines[0].split() == ["module", "(path)", "before", "after"]
+    server = next(
+        line for line in lines if line.startswith("dev_server (backend/dev_server.py) (entry)")
+    )
     assert server.split()[-1] == "ok"
     assert "attempted relative import beyond top-level package" in server
     assert (
@@ -170,8 +182,9 @@ def test_missing_dependency_is_reported_not_a_crash(tmp_path: Path) -> None:
     code, stdout, _ = run_cli("doctor", "--no-cache", str(project))
     assert code == 1
     assert (
-        "app/auth.py:2: app.auth: dependency missing: fixup_test_absent_dependency "
-        "[install fixup_test_absent_dependency in the project's environment]"
+        "Missing dependencies: install the app's requirements in python "
+        f"{data['python']['version']}'s environment ({data['python']['path']}): "
+        "1 module needs fixup_test_absent_dependency\n"
     ) in stdout
 
 
@@ -457,3 +470,224 @@ def test_files_fixup_does_not_read_stay_in_the_scratch_copy(tmp_path: Path) -> N
     assert code == 0
     assert row(data, "app.main")["ok_before"]
     assert [m["module"] for m in data["modules"]] == ["app.main", "app"]
+
+
+# ---------------------------------------------------------------------------- issue 13
+
+
+BREAKS = {
+    "backend/config.py": "raise RuntimeError('config broken by a fix')\n",
+    "backend/services/database_services.py": "raise RuntimeError('db broken by a fix')\n",
+}
+
+
+def plan_breaking(ctx: FixerContext) -> Plan:
+    """A test-only fixer: breaks config.py, adds a harmless module, breaks the db service."""
+    files = ctx.project.files
+
+    def breaking(path: str, title: str) -> Fix:
+        return Fix("breaking", title, "Harmful.", (FileChange(path, files[path], BREAKS[path]),))
+
+    return Plan(
+        fixes=[
+            breaking("backend/config.py", "Break the config"),
+            Fix("breaking", "Add notes", "Harmless.", (FileChange("backend/notes.py", None, ""),)),
+            breaking("backend/services/database_services.py", "Break the database service"),
+        ]
+    )
+
+
+BREAKING = Fixer(name="breaking", order=90, doc="Test only.", options={}, plan=plan_breaking)
+
+
+def test_newly_failing_modules_are_attributed_to_the_fix_that_breaks_them(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "wit", SEED_001)
+    report = run(
+        Project.load(root, Config()),
+        [get_fixer("relative-imports"), BREAKING],
+        Config(),
+        use_cache=False,
+    )
+    assert len(report.fixes) == 6  # three relative-import fixes, then the test fixer's three
+    steps: list[str] = []
+
+    result = diagnose(
+        report.before, report.after, find_interpreter(sys.executable),
+        fixes=len(report.fixes), applied=report.fixes, say=steps.append,
+    )  # fmt: skip
+
+    causes = {r.key: r.caused_by.title for r in result.rows if r.caused_by is not None}
+    assert causes == {
+        "backend/config.py": "Break the config",
+        "backend/services/database_services.py": "Break the database service",
+    }
+    assert steps and all(s.startswith("bisecting: importing with the first") for s in steps)
+    out = io.StringIO()
+    print_doctor(result, out)
+    text = out.getvalue()
+    section = text.split("Newly failing after the fixes: 2:\n")[1].split("\n\n")[0]
+    assert section.splitlines() == [
+        "  backend/config.py:1: config: RuntimeError: config broken by a fix "
+        "[caused by [breaking] Break the config]",
+        "  backend/services/database_services.py:1: services.database_services: RuntimeError: "
+        "db broken by a fix [caused by [breaking] Break the database service]",
+    ]
+    # routers.files failed before (a relative import) and fails after (the config): it is
+    # still failing, not newly failing.
+    still = text.split("Still failing after the fixes:\n")[1]
+    assert "backend/config.py:1: routers.files: RuntimeError" in still
+    assert "2 newly failing after the fixes" in result.headline
+    data = json.loads(json.dumps(doctor_json_of(result)))
+    assert data["summary"]["newly_failing"] == 2
+    assert row(data, "config")["caused_by"] == {"fixer": "breaking", "title": "Break the config"}
+    assert row(data, "routers.files")["caused_by"] is None
+
+
+def test_find_causes_shares_the_versions_it_checks(tmp_path: Path) -> None:
+    # Fix i breaks module m<i>; three modules need an answer, and no version is checked twice.
+    base = Project.from_files(tmp_path, {f"m{i}.py": "ok\n" for i in range(8)})
+    fixes = [
+        Fix("f", f"fix {i}", "", (FileChange(f"m{i}.py", "ok\n", "broken\n"),)) for i in range(8)
+    ]
+    checked: list[int] = []
+
+    def failing_with(project: Project) -> frozenset[str]:
+        broken = frozenset(p for p, text in project.files.items() if text == "broken\n")
+        checked.append(len(broken))
+        return broken
+
+    causes = find_causes(base, fixes, {"m1.py", "m4.py", "m6.py"}, failing_with)
+
+    assert {key: fix.title for key, fix in causes.items()} == {
+        "m1.py": "fix 1",
+        "m4.py": "fix 4",
+        "m6.py": "fix 6",
+    }
+    assert len(checked) == len(set(checked)) <= 6
+
+
+def test_module_names_have_their_path_beside_them(tmp_path: Path) -> None:
+    # The same package name in several example folders: each row says which one it is.
+    files = {}
+    for example in ("one", "two"):
+        files[f"examples/{example}/app/__init__.py"] = ""
+        files[f"examples/{example}/app/main.py"] = "from ..shared import x\n"
+    project = make_repo(tmp_path / "repo", files)
+
+    code, stdout, _ = run_cli("doctor", "--no-cache", "--select", "split-models", str(project))
+
+    assert code == 1
+    lines = stdout.splitlines()
+    for example in ("one", "two"):
+        assert any(
+            line.startswith(f"app.main (examples/{example}/app/main.py) (entry)")
+            and "attempted relative import beyond top-level package" in line
+            for line in lines
+        ), stdout
+
+
+def test_every_import_root_is_on_sys_path(tmp_path: Path) -> None:
+    # backend/app imports a package of another root (libs/): both roots are on sys.path.
+    project = make_repo(
+        tmp_path / "repo",
+        {
+            "backend/app/__init__.py": "",
+            "backend/app/views.py": "import shared_lib\n\nVALUE = shared_lib.VALUE\n",
+            "libs/shared_lib/__init__.py": "VALUE = 1\n",
+        },
+    )
+
+    code, data, _ = doctor_json(str(project))
+
+    assert code == 0
+    assert {"backend", "libs"} <= set(data["roots"])
+    assert row(data, "app.views")["ok_before"]
+    code, stdout, _ = run_cli("doctor", "--no-cache", str(project))
+    roots = next(line for line in stdout.splitlines() if line.startswith("Import roots"))
+    assert roots.startswith("Import roots, all on sys.path: ")
+    assert {"backend/", "libs/"} <= set(roots.partition(": ")[2].split(", "))
+
+
+def test_missing_dependencies_are_summarised_once(tmp_path: Path) -> None:
+    absent = "fixup_test_absent_dependency"
+    project = make_repo(
+        tmp_path / "app",
+        {
+            "app/__init__.py": "",
+            **{f"app/m{i}.py": f"from {absent} import db\n" for i in range(3)},
+            "app/jwt.py": "import fixup_test_absent_jose\n",
+            "app/ok.py": "VALUE = 1\n",
+        },
+    )
+
+    code, stdout, _ = run_cli("doctor", "--no-cache", str(project))
+
+    assert code == 1
+    assert stdout.count(absent) == 1, stdout
+    assert stdout.count("fixup_test_absent_jose") == 1, stdout
+    assert "\nMissing dependencies: install the app's requirements in python " in stdout
+    assert f"3 modules need {absent}, 1 module needs fixup_test_absent_jose\n" in stdout
+    assert (
+        "(2 more modules import before and after; 4 more fail only for a missing dependency;"
+        in stdout
+    )
+    assert "dependency missing" not in stdout
+
+    _, data, _ = doctor_json(str(project))
+    assert data["missing_dependencies"] == {
+        absent: ["app/m0.py", "app/m1.py", "app/m2.py"],
+        "fixup_test_absent_jose": ["app/jwt.py"],
+    }
+    # -v still lists every row.
+    assert run_cli("doctor", "--no-cache", "-v", str(project))[1].count("dependency missing") == 8
+
+
+@pytest.mark.parametrize(
+    ("spec", "age"),
+    [(">=99", "too old"), (">=3.8, <3", "too new"), ("==2.7.*", "too new")],
+)
+def test_interpreter_outside_requires_python_is_named(tmp_path: Path, spec: str, age: str) -> None:
+    project = make_repo(
+        tmp_path / "app",
+        {"pyproject.toml": f'[project]\nname = "app"\nrequires-python = "{spec}"\n', "main.py": ""},
+    )
+
+    code, stdout, stderr = run_cli("doctor", "--python", sys.executable, str(project / "."))
+
+    assert (code, stdout) == (2, "")
+    version = ".".join(str(n) for n in sys.version_info[:3])
+    assert (
+        f"fixup doctor: error: {sys.executable} (--python) is Python {version}, {age} for this "
+        f"project: {project / 'pyproject.toml'} has requires-python = '{spec}'; pass --python"
+    ) in stderr
+
+
+def test_requires_python_that_fits_is_reported(tmp_path: Path) -> None:
+    project = make_repo(
+        tmp_path / "app",
+        {"pyproject.toml": '[project]\nname = "app"\nrequires-python = ">=3.8,<4"\n', "m.py": ""},
+    )
+    code, data, _ = doctor_json("--python", sys.executable, str(project))
+    assert code == 0
+    assert data["python"]["requires_python"] == ">=3.8,<4"
+
+
+@pytest.mark.parametrize(
+    ("version", "spec", "failed"),
+    [
+        ("3.11.4", ">=3.10", None),
+        ("3.9.1", ">=3.10", ">=3.10"),
+        ("3.11.4", ">=3.10, <3.11", "<3.11"),
+        ("3.11.4", "~=3.11", None),
+        ("3.10.2", "~=3.11", "~=3.11"),
+        ("3.12.0", "~=3.11.0", "~=3.11.0"),
+        ("3.11.4", "==3.11.*", None),
+        ("3.12.1", "==3.11.*", "==3.11.*"),
+        ("3.11.1", "!=3.11.1", "!=3.11.1"),
+        ("3.11.0", "==3.11", None),
+        ("3.11.0", ">3.11", ">3.11"),
+        ("3.11.4", ">=3.8; nonsense", None),
+    ],
+)
+def test_requires_python_specifiers(version: str, spec: str, failed: str | None) -> None:
+    assert unsatisfied(version, spec) == failed

@@ -872,7 +872,8 @@ def test_the_actions_script_runs_the_bot(hub: Setup, tmp_path: Path) -> None:
         "FIXUP_BRANCH": "fixup/auto",
         "FIXUP_LABELS": "fixup, automated",
         "FIXUP_AUTHOR": "github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>",
-        "FIXUP_ARGS": f"--select relative-imports --config {ABSOLUTE_STYLE} --no-cache",
+        # One argument a line.
+        "FIXUP_ARGS": f"--select\nrelative-imports\n--config\n{ABSOLUTE_STYLE}\n--no-cache",
     }
     proc = subprocess.run(
         ["bash", "-c", step["run"]], cwd=hub.root, env=env, capture_output=True, text=True
@@ -913,8 +914,11 @@ def test_pre_commit_manifest_is_valid() -> None:
 
     manifest = Path(__file__).resolve().parent.parent / ".pre-commit-hooks.yaml"
     yaml = pytest.importorskip("yaml")
-    [hook] = yaml.safe_load(manifest.read_text())
-    assert (hook["id"], hook["entry"], hook["pass_filenames"]) == ("fixup", "fixup --check", False)
+    hooks = yaml.safe_load(manifest.read_text())
+    assert [(h["id"], h["entry"], h["pass_filenames"]) for h in hooks] == [
+        ("fixup", "fixup --allow-dirty --exit-non-zero-on-fix", False),
+        ("fixup-check", "fixup --check", False),
+    ]
     if shutil.which("pre-commit") is None:
         pytest.skip("pre-commit is not installed: the manifest's schema is not checked")
     subprocess.run(

@@ -27,7 +27,7 @@ from functools import cache
 from typing import Any
 
 from fixup.cache import Cache
-from fixup.config import Config, ConfigError
+from fixup.config import Config, ConfigError, unknown_name
 from fixup.fix import PlanItem
 from fixup.history import History
 from fixup.project import Project
@@ -43,6 +43,8 @@ class Option:
     choices: tuple[Any, ...] | None = None
     #: The allowed type(s); defaults to the default's type.
     kind: type | tuple[type, ...] | None = None
+    #: The smallest value allowed, for a number.
+    minimum: int | None = None
 
     def validate(self, fixer: str, name: str, value: Any) -> Any:
         if self.choices is not None and value not in self.choices:
@@ -52,8 +54,23 @@ class Option:
             )
         kind = self.kind or type(self.default)
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            raise ConfigError(f"[tool.fixup.{fixer}] {name} has the wrong type: {value!r}")
+            raise ConfigError(
+                f"[tool.fixup.{fixer}] {name} must be {_kind_name(kind)}, not {value!r}"
+            )
+        if self.minimum is not None and isinstance(value, (int, float)) and value < self.minimum:
+            raise ConfigError(
+                f"[tool.fixup.{fixer}] {name} must be at least {self.minimum}, not {value!r}"
+            )
         return value
+
+
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    names = {
+        bool: "true or false", int: "a whole number", float: "a number", str: "a string",
+        list: "a list", dict: "a table",
+    }  # fmt: skip
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    return " or ".join(names.get(k, k.__name__) for k in kinds)
 
 
 @dataclass
@@ -88,14 +105,23 @@ class Fixer:
         return self.doc.strip().splitlines()[0].rstrip(".") if self.doc.strip() else ""
 
     def resolve_options(self, config: Config) -> dict[str, Any]:
+        where = f"{config.source}: " if config.source else ""
         given = dict(config.options.get(self.name, {}))
         unknown = sorted(set(given) - set(self.options))
         if unknown:
-            raise ConfigError(f"[tool.fixup.{self.name}] unknown option {unknown[0]!r}")
-        return {
-            name: option.validate(self.name, name, given[name]) if name in given else option.default
-            for name, option in self.options.items()
-        }
+            valid = list(self.options) or ["(none: this fixer takes no options)"]
+            raise ConfigError(
+                where + unknown_name(f"option [tool.fixup.{self.name}]", unknown[0], valid)
+            )
+        try:
+            return {
+                name: option.validate(self.name, name, given[name])
+                if name in given
+                else option.default
+                for name, option in self.options.items()
+            }
+        except ConfigError as exc:
+            raise ConfigError(f"{where}{exc}") from None
 
 
 @cache
@@ -116,6 +142,19 @@ def _load(module_name: str) -> Fixer:
         plan=module.plan,
         on_request=getattr(module, "ON_REQUEST", None),
     )
+
+
+def check_fixer_tables(config: Config) -> None:
+    """Every ``[tool.fixup.NAME]`` table names a fixer, and its options are valid (for every
+    fixer, selected or not: a mistake should not wait until the fixer is selected)."""
+    where = f"{config.source}: " if config.source else ""
+    names = {fixer.name: fixer for fixer in all_fixers()}
+    for table in config.options:
+        if table not in names:
+            raise ConfigError(
+                f"{where}[tool.fixup.{table}]: " + unknown_name("fixer", table, names)
+            )
+        names[table].resolve_options(config)
 
 
 def _in_order(fixers: Iterable[Fixer]) -> list[Fixer]:

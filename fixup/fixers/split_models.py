@@ -131,8 +131,8 @@ OPTIONS = {
         "Modules to split (paths such as 'backend/models.py' or dotted names), whatever their size.",
         kind=list,
     ),
-    "max-lines": Option(500, "A models.py / schemas.py longer than this is split."),
-    "min-classes": Option(8, "...and only when it defines at least this many classes."),
+    "max-lines": Option(500, "A models.py / schemas.py longer than this is split.", minimum=1),
+    "min-classes": Option(8, "...and only when it defines at least this many classes.", minimum=1),
     "groups": Option(
         {},
         "New module name -> glob patterns of the names it takes, e.g. {auth = ['Claude*', 'SSHKey*']}.",
