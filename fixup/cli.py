@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -34,7 +35,15 @@ from fixup.formats import (
 from fixup.pipeline import run
 from fixup.project import Project
 from fixup.report import print_json, print_text, write_patch
-from fixup.sinks import Preview, RefusedError, Sink, WorkingTree
+from fixup.sinks import (
+    Interrupted,
+    Preview,
+    RefusedError,
+    Sink,
+    WorkingTree,
+    WriteError,
+    interruptible,
+)
 from fixup.verify import Verification, make_check, verify
 
 EXIT_OK = 0
@@ -44,10 +53,17 @@ EXIT_INTERNAL = 123
 
 EXIT_CODES_HELP = """\b
 Exit codes:
-  0    success (with --check: nothing to fix)
-  1    --check: fixes are pending (--exit-non-zero-on-fix: fixes were applied)
-  2    usage or configuration error, or fixup refused to write
-  123  internal error (please report it, with the traceback from -v)"""
+  0    success: nothing to fix, or the fixes were applied, and no error
+  1    --check: fixes are pending (--exit-non-zero-on-fix: fixes were
+       applied); in every mode: an error was reported
+       (a file fixup could not read or parse, a repair blocked by missing
+       history); --exit-zero reports them and exits 0
+  2    usage or configuration error, a --verify command that cannot run,
+       or fixup refused to write (a dirty or read-only file, a folder it
+       cannot write in): nothing was written
+  123  internal error (please report it, with the traceback from -v)
+  130  interrupted by SIGINT (Ctrl-C); 143 by SIGTERM (128 + the signal's
+       number); an interrupted apply writes every file or none"""
 
 
 OUTPUT_FORMATS = ("text", "json", "github", "sarif")
@@ -106,6 +122,11 @@ def main() -> None:
     help="Print the fixes as a patch (git apply takes it from the repository root); write nothing.",
 )
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 when fixes are pending.")
+@click.option(
+    "--exit-zero",
+    is_flag=True,
+    help="Exit 0 even when fixes are pending or errors were reported (usage, refusals, internal errors and interrupts still count).",
+)
 @click.option(
     "--fold-moves",
     is_flag=True,
@@ -213,6 +234,7 @@ def fix_command(
     paths: tuple[Path, ...],
     dry_run: bool,
     check: bool,
+    exit_zero: bool,
     fold_moves: bool,
     select: Sequence[str],
     ignore: Sequence[str],
@@ -306,6 +328,13 @@ def fix_command(
         except RefusedError as exc:
             err.print(f"fixup: refused: {exc}", markup=False)
             code = EXIT_USAGE
+        except WriteError as exc:
+            err.print(f"fixup: error: {exc}", markup=False)
+            code = EXIT_USAGE
+        except KeyboardInterrupt as exc:
+            code = _interrupted(exc, err, "fixup")
+            codes.append(code)
+            break  # interrupted: the other PATHs are not run
         except Exception as exc:
             err.print(f"fixup: internal error: {type(exc).__name__}: {exc}", markup=False)
             if verbose:
@@ -313,6 +342,8 @@ def fix_command(
             else:
                 err.print("(run with -v for the traceback)", markup=False)
             code = EXIT_INTERNAL
+        if exit_zero and code == EXIT_PENDING:
+            code = EXIT_OK
         codes.append(code)
     if output.format == "sarif":
         json.dump(sarif_log(output.sarif_runs), sys.stdout, indent=2)
@@ -334,6 +365,7 @@ class Output:
     sarif_runs: list[dict[str, Any]] = field(default_factory=list)
 
 
+@interruptible()
 def _fix(
     path: Path,
     dry_run: bool,
@@ -418,7 +450,10 @@ def _fix(
         branch_run,
         show_applied if exit_non_zero_on_fix else None,
     )
-    return sink.deliver(report, err, quiet=quiet, emit=emit)
+    code = sink.deliver(report, err, quiet=quiet, emit=emit)
+    if code not in (EXIT_OK, EXIT_PENDING):
+        return code  # the branch sink refused: errors do not change that
+    return _exit_status(report, err, quiet, pending=code == EXIT_PENDING)
 
 
 def _choose_sink(
@@ -441,6 +476,29 @@ def _choose_sink(
     if branch_run is not None:
         return BranchSink(branch_run)
     return WorkingTree(allow_dirty=allow_dirty, on_fixed=on_fixed)
+
+
+def _interrupted(exc: KeyboardInterrupt, err: Console, prog: str) -> int:
+    """Say what stopped the run (and what was written); the exit status: 128 + the signal."""
+    # Interrupted: SIGINT or SIGTERM under interruptible(); a bare KeyboardInterrupt: SIGINT.
+    signum = exc.signum if isinstance(exc, Interrupted) else signal.SIGINT
+    detail = exc.detail if isinstance(exc, Interrupted) else ""
+    err.print(
+        f"{prog}: interrupted by {signal.Signals(signum).name}" + (f": {detail}" if detail else ""),
+        markup=False,
+    )
+    return 128 + signum
+
+
+def _exit_status(report: Report, err: Console, quiet: bool, *, pending: bool) -> int:
+    """1 when fixes are pending (``--check``) or any error was reported, else 0."""
+    errors = sum(d.severity == "error" for d in report.diagnostics)
+    if errors and not quiet:
+        err.print(
+            f"{errors} error{'s' * (errors != 1)} reported (exit status 1; --exit-zero to report only).",
+            markup=False,
+        )
+    return EXIT_PENDING if pending or errors else EXIT_OK
 
 
 def _print_apps(project: Project, err: Console) -> None:
@@ -542,13 +600,25 @@ def _run_with_progress(
 def _print_diagnostics(
     diagnostics: list[Diagnostic], err: Console, quiet: bool, verbose: bool
 ) -> None:
+    # One line per cause: the same message at several places is said once, with a count and
+    # the other places (all of them with -v).
+    causes: dict[tuple[str, str | None, str], list[Diagnostic]] = {}
     for diagnostic in diagnostics:
         if diagnostic.severity == "info" and not verbose:
             continue
         if quiet and diagnostic.severity != "error":
             continue
-        style = {"error": "red", "warning": "yellow"}.get(diagnostic.severity, "dim")
-        err.print(f"{diagnostic.severity}: {diagnostic}", style=style, markup=False)
+        key = (diagnostic.severity, diagnostic.fixer, diagnostic.message)
+        causes.setdefault(key, []).append(diagnostic)
+    for (severity, _, _), same in causes.items():
+        style = {"error": "red", "warning": "yellow"}.get(severity, "dim")
+        text = f"{severity}: {same[0]}"
+        if len(same) > 1:
+            shown = same[1:] if verbose else same[1:4]
+            places = ", ".join(f"{d.path}:{d.line}" if d.line else str(d.path) for d in shown)
+            more = "" if len(shown) == len(same) - 1 else ", ..."
+            text += f" ({len(same)} places; also {places}{more})"
+        err.print(text, style=style, markup=False)
 
 
 def _verify(report: Report, command: str, err: Console, quiet: bool) -> Verification | None:
@@ -625,7 +695,8 @@ Exit codes:
        dependency, a time-out or a module that exits count as failures)
   2    usage or configuration error (e.g. no interpreter found, or
        one that does not satisfy the project's requires-python)
-  123  internal error (please report it, with the traceback from -v)"""
+  123  internal error (please report it, with the traceback from -v)
+  130  interrupted by SIGINT (Ctrl-C); 143 by SIGTERM"""
 
 
 @main.command("doctor", epilog=DOCTOR_EXIT_CODES_HELP)
@@ -706,7 +777,7 @@ def doctor_command(
     """
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
-        code = run_doctor(
+        code = interruptible()(run_doctor)(
             path,
             python=python,
             timeout=timeout,
@@ -725,6 +796,8 @@ def doctor_command(
     except ConfigError as exc:
         err.print(f"fixup doctor: error: {exc}", markup=False)
         code = EXIT_USAGE
+    except KeyboardInterrupt as exc:
+        code = _interrupted(exc, err, "fixup doctor")
     except Exception as exc:
         err.print(f"fixup doctor: internal error: {type(exc).__name__}: {exc}", markup=False)
         err.print(

@@ -3,7 +3,8 @@ pipeline is the one place where fixes are applied.
 
 A fixer's plan is a stream of fixes and diagnostics. Each fix is decided here as soon as the
 fixer yields it: applied to the snapshot, or skipped with the reason (unsafe without
-``--unsafe-fixes``; stale, when the files it edits changed since it was planned). The fixer
+``--unsafe-fixes``; stale, when the files it edits changed since it was planned; not proved,
+see ``fixup.proof``: reported as an error). The fixer
 goes on only after that, reading ``ctx.project``, so a fix it plans next is planned on what
 will really be written, never on a fix the pipeline refused.
 """
@@ -18,6 +19,7 @@ from fixup.fix import Diagnostic, Fix, Plan, PlanItem, Report
 from fixup.fixers import Fixer, FixerContext
 from fixup.history import History
 from fixup.project import ConflictError, Project
+from fixup.proof import disproof
 
 __all__ = ["Report", "propose", "run", "run_plan"]
 
@@ -72,12 +74,26 @@ def run_plan(
             report.skipped.append((item, UNSAFE))
             continue
         try:
-            report.after = report.after.apply(item)
+            after = report.after.apply(item)
         except ConflictError as exc:
             report.skipped.append((item, str(exc)))
             continue
+        failed = disproof(item, after)
+        if failed is not None:
+            path, reason = failed
+            # An error: what the fix was for stays broken, and fixup could not prove a repair.
+            report.diagnostics.append(
+                Diagnostic(
+                    f"not proposed: {item.title}: {reason}",
+                    path=path,
+                    fixer=item.fixer,
+                    severity="error",
+                )
+            )
+            continue
+        report.after = after
         report.fixes.append(item)
-        ctx.project = report.after
+        ctx.project = after
 
 
 def propose(plan: Callable[[FixerContext], Iterable[PlanItem]], ctx: FixerContext) -> Plan:

@@ -130,6 +130,8 @@ class Project:
             except SourceError as exc:
                 diagnostics.append(Diagnostic(f"skipped: {exc}", path=rel, severity="error"))
                 continue
+            except FileNotFoundError:
+                continue  # tracked, but deleted in the working tree: not part of the project
             except OSError as exc:
                 diagnostics.append(
                     Diagnostic(f"skipped: {exc.strerror}", path=rel, severity="error")
@@ -234,6 +236,11 @@ class Project:
         project = replace(self, files=MappingProxyType(files), formats=MappingProxyType(formats))
         if structure_changed and not self.roots.declared:
             project = replace(project, roots=detect_roots(files, None, self.evidence))
+        elif not structure_changed:
+            # Same files, same roots: where modules are is unchanged, so is what was found.
+            for name in _LAYOUT_CACHES:
+                if name in self.__dict__:
+                    project.__dict__[name] = self.__dict__[name]
         return project
 
     # ---------------------------------------------------------------- reading
@@ -408,6 +415,17 @@ class Project:
                 folders.add(folder)
                 folder = _parent(folder)
         return folders
+
+
+#: The cached properties that depend only on which files exist and on the roots.
+_LAYOUT_CACHES = (
+    "_found",
+    "_module_info",
+    "_modules",
+    "_package_dirs",
+    "_module_files",
+    "_folders",
+)
 
 
 class ConflictError(Exception):

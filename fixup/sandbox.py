@@ -279,10 +279,12 @@ def run_in_session(
 
 @dataclass(frozen=True)
 class CommandResult:
-    #: The exit status; None when the command was stopped at its time limit.
+    #: The exit status; None when the command was stopped at its time limit (or never started).
     returncode: int | None
     #: What it printed (stdout and stderr together).
     output: bytes
+    #: Why it could not be started at all (no shell, say).
+    error: str | None = None
 
 
 def run_shell(command: str, *, cwd: Path, env: Mapping[str, str], timeout: float) -> CommandResult:
@@ -300,6 +302,8 @@ def run_shell(command: str, *, cwd: Path, env: Mapping[str, str], timeout: float
         )
     except subprocess.TimeoutExpired as exc:
         return CommandResult(None, exc.output if isinstance(exc.output, bytes) else b"")
+    except OSError as exc:
+        return CommandResult(None, b"", error=exc.strerror or str(exc))
     return CommandResult(result.returncode, result.stdout)
 
 

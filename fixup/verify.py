@@ -16,6 +16,10 @@ the fixes, and renderings for the terminal (``lines()``), pull-request bodies
 (``markdown()``) and JSON (``to_json()``). Nothing is written to the user's files. The
 verification does not change fixup's exit status: the fixes it keeps are applied (or
 committed) as usual, and what it found is printed and goes into the pull request.
+
+One exception: a command that cannot run at all (the shell's exit 126 "not executable" or 127
+"not found", without the fixes and with them) proves nothing, so ``verify`` raises
+``BrokenCheckError`` (a configuration error: exit 2) and no fix is applied.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from fixup.config import ConfigError
 from fixup.doctor import DEFAULT_TIMEOUT, ImportCheck, check_imports, is_mappers_key, repair_hint
 from fixup.fix import Fix, Report
 from fixup.project import ConflictError, Project
@@ -34,6 +39,13 @@ COMMAND_TIMEOUT = 900.0
 
 #: How much of a command's output is kept for the report.
 _OUTPUT_TAIL = 4000
+
+#: The shell's exit statuses for a command it could not run: not executable, not found.
+_CANNOT_RUN = (126, 127)
+
+
+class BrokenCheckError(ConfigError):
+    """The ``--verify`` command cannot run, with or without the fixes: it proves nothing."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +61,8 @@ class Outcome:
     output: str = ""
     #: The import check's details, for ``imports``.
     imports: ImportCheck | None = None
+    #: False when the command could not be run at all (not found, not executable).
+    ran: bool = True
 
     def regressed_from(self, baseline: Outcome) -> frozenset[str]:
         """What fails here that did not fail in ``baseline``."""
@@ -79,6 +93,8 @@ class CommandCheck:
             result = run_shell(
                 self.label, cwd=tree, env=scratch_env(tree, project), timeout=self.timeout
             )
+        if result.error is not None:  # no shell, say
+            return Outcome(False, frozenset({"command"}), f"cannot run: {result.error}", ran=False)
         output = _text(result.output)
         if result.returncode is None:
             return Outcome(
@@ -90,8 +106,11 @@ class CommandCheck:
         if result.returncode == 0:
             return Outcome(True, frozenset(), "passes", output)
         last = next((line.strip() for line in reversed(output.splitlines()) if line.strip()), "")
-        summary = f"fails: exit {result.returncode}" + (f": {last}" if last else "")
-        return Outcome(False, frozenset({"command"}), summary, output)
+        ran = result.returncode not in _CANNOT_RUN
+        summary = f"{'fails' if ran else 'cannot run'}: exit {result.returncode}" + (
+            f": {last}" if last else ""
+        )
+        return Outcome(False, frozenset({"command"}), summary, output, ran=ran)
 
 
 @dataclass(frozen=True)
@@ -284,6 +303,15 @@ def verify(
 
     step(f"verify: running {check.label} without the fixes")
     baseline = run(report.before)
+    if not baseline.ran:
+        step(f"verify: running {check.label} with the fixes")
+        with_fixes = run(build(report.before, report.fixes)[0])
+        if not with_fixes.ran:
+            raise BrokenCheckError(
+                f"--verify: `{check.label}` {baseline.summary} (without the fixes and with them): "
+                "the check is broken, not the fixes; nothing was applied. Run the command in the "
+                "project's folder to see why."
+            )
     active = list(report.fixes)
     dropped: list[DroppedFix] = []
     #: The first ``good`` active fixes are known not to break anything.

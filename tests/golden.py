@@ -237,7 +237,10 @@ def check_case(case: Case, tmp_path: Path) -> None:
     # Stable: a second run finds nothing more to do.
     if case.check_stable:
         code, stdout, stderr = run_cli(*case.args, "--check", "--no-cache", str(project))
-        assert code == 0, f"second run still has fixes:\n{stderr}"
+        # exit_code 1: errors that stay; a pending fix would say so.
+        assert code == case.exit_code and "pending" not in stderr, (
+            f"second run still has fixes:\n{stderr}"
+        )
         assert tree(project) == actual
 
     # The repaired app starts.

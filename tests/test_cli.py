@@ -170,7 +170,7 @@ def test_unreadable_file_is_reported_and_the_rest_is_fixed(broken: Path) -> None
     )
     commit_all(broken)
     code, _, stderr = run_cli(str(broken))
-    assert code == 0
+    assert code == 1  # an error was reported
     assert "backend/routers/latin.py: skipped: cannot decode as utf-8" in stderr
     assert (broken / "backend/routers/items.py").read_text().startswith("from services.db")
 
@@ -202,7 +202,14 @@ def test_list_and_explain_document_every_fixer() -> None:
 def test_help_documents_the_exit_codes() -> None:
     code, stdout, _ = run_cli("--help")
     assert code == 0
-    for line in ("1    --check: fixes are pending", "123  internal error", "explain"):
+    for line in (
+        "1    --check: fixes are pending (--exit-non-zero-on-fix: fixes were",
+        "applied); in every mode: an error was reported",
+        "123  internal error",
+        "130  interrupted by SIGINT (Ctrl-C); 143 by SIGTERM",
+        "--exit-zero",
+        "explain",
+    ):
         assert line in stdout
 
 

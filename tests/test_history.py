@@ -172,7 +172,7 @@ def test_deleted_classes_says_why_without_history(tmp_path: Path) -> None:
     (tmp_path / "models.py").write_text("class Kept:\n    pass\n")
     (tmp_path / "main.py").write_text("from models import Gone\n")
     code, _, stderr = run_cli("--select", "deleted-classes", "--check", "--no-cache", str(tmp_path))
-    assert code == 0
+    assert code == 1  # an error, not a crash
     assert "there is no git history to restore it from (not a git repository)" in stderr
 
 

@@ -7,13 +7,15 @@ import shlex
 import sys
 from pathlib import Path
 
+import pytest
+
 from fixup.config import Config
 from fixup.fix import FileChange, Fix, Plan
 from fixup.fixers import Fixer, FixerContext, get_fixer
 from fixup.pipeline import Report, run
 from fixup.project import Project
 from fixup.sandbox import find_interpreter
-from fixup.verify import CommandCheck, ImportsCheck, Verification, verify
+from fixup.verify import BrokenCheckError, CommandCheck, ImportsCheck, Verification, verify
 from tests.golden import run_cli, tree
 from tests.test_doctor import SEED_001, make_repo
 
@@ -220,3 +222,42 @@ def test_cli_json_output_carries_the_verification(tmp_path: Path) -> None:
     data = json.loads(stdout)
     assert data["verification"]["command"] == "exit 3"
     assert data["summary"]["fixes"] == 3
+
+
+def test_cli_verify_with_a_command_that_cannot_run_applies_nothing(tmp_path: Path) -> None:
+    project = make_repo(tmp_path / "wit", SEED_001)
+    before = tree(project)
+
+    code, stdout, stderr = run_cli(
+        "--verify", "no-such-command-here -x", "--no-cache", str(project)
+    )
+
+    assert code == 2, stderr
+    assert "fixup: error: --verify: `no-such-command-here -x` cannot run: exit 127: " in stderr
+    assert "not found" in stderr
+    assert "the check is broken, not the fixes; nothing was applied" in stderr
+    assert stdout == ""
+    assert tree(project) == before
+
+
+def test_a_command_that_cannot_run_without_the_fixes_but_runs_with_them_is_a_verdict(
+    tmp_path: Path,
+) -> None:
+    # The fixes create backend/notes.py; a check that needs it cannot run before them.
+    report = seed_report(tmp_path)
+
+    result = verify(report, CommandCheck("test -f backend/notes.py || exit 127"))
+
+    assert not result.baseline.ran
+    assert result.baseline.summary == "cannot run: exit 127"
+    assert result.final.passed
+    assert titles(result.kept) == titles(report.fixes)
+
+
+def test_a_command_that_is_not_executable_cannot_run(tmp_path: Path) -> None:
+    report = seed_report(tmp_path)
+    script = tmp_path / "check.sh"
+    script.write_text("#!/bin/sh\nexit 0\n")  # no execute permission
+
+    with pytest.raises(BrokenCheckError, match="cannot run: exit 126"):
+        verify(report, CommandCheck(shlex.quote(str(script))))

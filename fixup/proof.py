@@ -1,0 +1,113 @@
+"""Proofs a fix must pass before it is proposed: what it writes parses, and what it imports exists.
+
+The pipeline proves every fix against the snapshot it would produce; a fix that fails is
+dropped and reported with the reason, never proposed. The checks read facts with ``ast``, and
+only for the files the fix writes and the modules they import:
+
+- every Python file the fix writes parses (for the oldest Python the project supports, as far
+  as the running interpreter can tell: its own grammar);
+- every import the fix adds resolves, from the importing file's own ``sys.path`` in the new
+  snapshot, to a project module that binds the imported names (or a submodule of that name):
+  no re-export of a name its source no longer defines, no import of a module that is gone.
+
+Imports of modules outside the project (the standard library, third-party packages) cannot be
+checked here and are left to ``fixup doctor`` / ``--verify``.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from functools import lru_cache
+
+from fixup.codemods.bindings import ModuleBindings, module_bindings
+from fixup.fix import Fix
+from fixup.project import Project
+
+#: An import as written, without its position: (level, module, name); name "" for ``import m``.
+_Import = tuple[int, str, str]
+
+
+def disproof(fix: Fix, after: Project) -> tuple[str, str] | None:
+    """Why ``fix`` must not be proposed, given the snapshot ``after`` it produces, as (the file
+    at fault, the reason); None when it passes every check."""
+    for change in fix.changes:
+        if change.after is None or not change.path.endswith((".py", ".pyi")):
+            continue
+        try:
+            tree = ast.parse(change.after, filename=change.path)
+        except (SyntaxError, ValueError) as exc:
+            line = f" (line {exc.lineno})" if isinstance(exc, SyntaxError) and exc.lineno else ""
+            return change.path, f"the file would not parse after the fix{line}"
+        before = set(_imports(_parse(change.before))) if change.before is not None else set()
+        for item in _imports(tree):
+            if item in before:
+                continue  # the fix keeps it; it is not the fix's claim
+            reason = _unresolved(after, change.path, *item)
+            if reason is not None:
+                return change.path, reason
+    return None
+
+
+def _imports(tree: ast.Module | None) -> Iterator[_Import]:
+    if tree is None:
+        return
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                yield node.level, node.module or "", alias.name
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                yield 0, alias.name, ""
+
+
+def _unresolved(project: Project, importer: str, level: int, module: str, name: str) -> str | None:
+    """Why the import does not resolve in ``project``; None when it does or is not the project's."""
+    absolute = _absolute(project, importer, level, module)
+    written = f"from {'.' * level}{module} import {name}" if name or level else f"import {module}"
+    if absolute is None:
+        return f"`{written}` reaches beyond the top-level package"
+    top = absolute.split(".")[0]
+    if not project.module_exists_from(importer, top):
+        return None  # not a project module: the standard library or a third-party package
+    if not project.module_exists_from(importer, absolute):
+        return f"`{written}` imports `{absolute}`, which does not exist where the app runs"
+    if not name or name == "*" or project.module_exists_from(importer, f"{absolute}.{name}"):
+        return None
+    target = project.resolve_from(importer, absolute)
+    if target is None:
+        return None  # a namespace package or an extension module: nothing to read
+    bindings = _bindings(project.files[target])
+    if bindings is None or bindings.has_getattr or bindings.dynamic or bindings.star_imports:
+        return None  # names it cannot list (a star import is followed by deleted-classes)
+    if name not in bindings.names:
+        return f"`{written}`: `{absolute}` ({target}) does not define `{name}`"
+    return None
+
+
+def _absolute(project: Project, importer: str, level: int, module: str) -> str | None:
+    if level == 0:
+        return module
+    package = project.package_of(importer)
+    if package is None:
+        return None
+    bits = package.split(".") if package else []
+    if level > len(bits):
+        return None  # Python: "attempted relative import beyond top-level package"
+    base = bits[: len(bits) - (level - 1)]
+    return ".".join([*base, *([module] if module else [])]) or None
+
+
+def _parse(text: str | None) -> ast.Module | None:
+    if text is None:
+        return None
+    try:
+        return ast.parse(text)
+    except (SyntaxError, ValueError):
+        return None
+
+
+@lru_cache(maxsize=512)
+def _bindings(text: str) -> ModuleBindings | None:
+    tree = _parse(text)
+    return module_bindings(tree) if tree is not None else None

@@ -1,0 +1,2 @@
+class Database:
+    engine = None

@@ -1,0 +1,2 @@
+class SQLA:
+    engine = None

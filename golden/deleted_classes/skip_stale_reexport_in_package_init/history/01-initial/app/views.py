@@ -1,0 +1,3 @@
+from app import SQLA
+
+DB = SQLA()
