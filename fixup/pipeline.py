@@ -78,7 +78,7 @@ def run_plan(
         except ConflictError as exc:
             report.skipped.append((item, str(exc)))
             continue
-        failed = disproof(item, after)
+        failed = disproof(item, report.after, after)
         if failed is not None:
             path, reason = failed
             # An error: what the fix was for stays broken, and fixup could not prove a repair.

@@ -24,13 +24,20 @@ from fixup.codemods.bindings import ModuleBindings, module_bindings
 from fixup.fix import Fix
 from fixup.project import Project
 
-#: An import as written, without its position: (level, module, name); name "" for ``import m``.
-_Import = tuple[int, str, str]
+#: An import as written, without its position: (level, module, name, the name it binds);
+#: name "" for ``import m``.
+_Import = tuple[int, str, str, str]
 
 
-def disproof(fix: Fix, after: Project) -> tuple[str, str] | None:
-    """Why ``fix`` must not be proposed, given the snapshot ``after`` it produces, as (the file
-    at fault, the reason); None when it passes every check."""
+def disproof(fix: Fix, before: Project, after: Project) -> tuple[str, str] | None:
+    """Why ``fix`` must not be proposed, given the snapshots ``before`` and ``after`` it, as
+    (the file at fault, the reason); None when it passes every check.
+
+    An import the file already had (the same module and name, however it is written: a
+    relative import made absolute is the same import) is not the fix's claim. A name the file
+    imported from a module that works, before the fix and after it, must still come from that
+    module, or from one that re-exports the same definition (split-models): a fix never
+    redirects a working import."""
     for change in fix.changes:
         if change.after is None or not change.path.endswith((".py", ".pyi")):
             continue
@@ -39,11 +46,39 @@ def disproof(fix: Fix, after: Project) -> tuple[str, str] | None:
         except (SyntaxError, ValueError) as exc:
             line = f" (line {exc.lineno})" if isinstance(exc, SyntaxError) and exc.lineno else ""
             return change.path, f"the file would not parse after the fix{line}"
-        before = set(_imports(_parse(change.before))) if change.before is not None else set()
-        for item in _imports(tree):
-            if item in before:
+        had: set[tuple[str | None, str]] = set()
+        # bound name -> where it came from, when that import works before and after the fix
+        working: dict[str, tuple[int, str, str, str | None]] = {}
+        if change.before is not None:
+            for level, module, name, bound in _imports(_parse(change.before)):
+                absolute = _absolute(before, change.path, level, module)
+                had.add((absolute, name))
+                if (
+                    name
+                    and absolute
+                    and _unresolved(before, change.path, level, module, name) is None
+                ):
+                    working.setdefault(bound, (level, module, name, absolute))
+        for level, module, name, bound in _imports(tree):
+            absolute = _absolute(after, change.path, level, module)
+            if (absolute, name) in had:
                 continue  # the fix keeps it; it is not the fix's claim
-            reason = _unresolved(after, change.path, *item)
+            reason = _unresolved(after, change.path, level, module, name)
+            old = working.get(bound)
+            # A fix that deletes the old source (duplicate-models) redirects on purpose.
+            if (
+                reason is None
+                and name
+                and old is not None
+                and old[3] != absolute
+                and _unresolved(after, change.path, *old[:3]) is None
+                and _origin(after, change.path, old[3], name)
+                != _origin(after, change.path, absolute, name)
+            ):
+                reason = (
+                    f"`{bound}` came from `{old[3]}`, which works; the fix would import "
+                    f"it from `{absolute}` instead"
+                )
             if reason is not None:
                 return change.path, reason
     return None
@@ -55,10 +90,10 @@ def _imports(tree: ast.Module | None) -> Iterator[_Import]:
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom):
             for alias in node.names:
-                yield node.level, node.module or "", alias.name
+                yield node.level, node.module or "", alias.name, alias.asname or alias.name
         elif isinstance(node, ast.Import):
             for alias in node.names:
-                yield 0, alias.name, ""
+                yield 0, alias.name, "", alias.asname or alias.name.split(".")[0]
 
 
 def _unresolved(project: Project, importer: str, level: int, module: str, name: str) -> str | None:
@@ -85,6 +120,25 @@ def _unresolved(project: Project, importer: str, level: int, module: str, name: 
     return None
 
 
+def _origin(project: Project, importer: str, module: str | None, name: str) -> tuple[str, str]:
+    """The file and name that define ``module.name`` for ``importer``, following re-exports
+    (``from .auth import User`` in a package ``__init__``) a few steps."""
+    where, what = module or "", name
+    for _ in range(8):
+        path = project.resolve_from(importer, where)
+        if path is None:
+            break
+        source = _reexports(project.files[path]).get(what)
+        if source is None:
+            return path, what
+        level, from_module, what = source
+        absolute = _absolute(project, path, level, from_module)
+        if absolute is None:
+            return path, what
+        importer, where = path, absolute
+    return where, what
+
+
 def _absolute(project: Project, importer: str, level: int, module: str) -> str | None:
     if level == 0:
         return module
@@ -105,6 +159,18 @@ def _parse(text: str | None) -> ast.Module | None:
         return ast.parse(text)
     except (SyntaxError, ValueError):
         return None
+
+
+@lru_cache(maxsize=512)
+def _reexports(text: str) -> dict[str, tuple[int, str, str]]:
+    """Names a module binds by a top-level ``from m import n [as a]``: a -> (level, m, n)."""
+    tree = _parse(text)
+    found: dict[str, tuple[int, str, str]] = {}
+    for node in tree.body if tree is not None else ():
+        if isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                found[alias.asname or alias.name] = (node.level, node.module or "", alias.name)
+    return found
 
 
 @lru_cache(maxsize=512)

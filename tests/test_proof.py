@@ -12,7 +12,7 @@ from fixup.proof import disproof
 def prove(tmp_path: Path, files: dict[str, str], path: str, new: str) -> str | None:
     before = Project.from_files(tmp_path, files)
     fix = Fix("test", "a fix", "why", (FileChange(path, files.get(path), new),))
-    failed = disproof(fix, before.apply(fix))
+    failed = disproof(fix, before, before.apply(fix))
     if failed is None:
         return None
     assert failed[0] == path
@@ -64,3 +64,19 @@ def test_output_that_does_not_parse_fails(tmp_path: Path) -> None:
 def test_names_made_at_run_time_cannot_be_disproved(tmp_path: Path) -> None:
     files = {**APP, "app/security.py": "def __getattr__(name): ...\n"}
     assert prove(tmp_path, files, "app/main.py", "from app.security import Anything\n") is None
+
+
+def test_a_relative_import_made_absolute_is_the_same_import(tmp_path: Path) -> None:
+    # `from ._speedups import x` in a try/except ImportError: missing before and after.
+    files = {
+        **APP,
+        "app/main.py": "try:\n    from ._speedups import x\nexcept ImportError:\n    x = None\n",
+    }
+    new = "try:\n    from app._speedups import x\nexcept ImportError:\n    x = None\n"
+    assert prove(tmp_path, files, "app/main.py", new) is None
+
+
+def test_a_working_import_is_never_redirected(tmp_path: Path) -> None:
+    files = {**APP, "app/legacy.py": "class SecurityManager: ...\n"}
+    reason = prove(tmp_path, files, "app/main.py", "from app.legacy import SecurityManager\n")
+    assert reason is not None and "came from `app.security`, which works" in reason

@@ -1,0 +1,5 @@
+from toolkit import op
+
+
+def upgrade() -> None:
+    op.add_column("users", "email")
