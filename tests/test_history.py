@@ -205,3 +205,19 @@ def test_a_warm_search_reads_nothing_from_git(
     }
     assert warm.blob(gone_blob) == b"class Gone:\n    pass\nVERSION = 1\n"
     assert not set(log.read_text().split()) & HISTORY_READS
+
+
+def test_a_run_that_asks_no_history_keeps_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    broken_repo(project)
+    log = tmp_path / "git.log"
+    git_logging_to(tmp_path / "bin", log)
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
+    run_cli("--select", "deleted-classes", "--dry-run", str(project))
+    run_cli("--select", "relative-imports", "--dry-run", str(project))  # no history asked
+    log.write_text("")
+    run_cli("--select", "deleted-classes", "--dry-run", str(project))
+    assert not set(log.read_text().split()) & HISTORY_READS
