@@ -120,6 +120,18 @@ class WorkingTree:
             if not written or exc.detail:
                 raise
             raise Interrupted(exc.signum, applied_first(len(written))) from None
+        try:
+            return self._report(report, written, err, quiet=quiet, emit=emit)
+        except Interrupted as exc:
+            # A signal while fixup reports (a full stderr pipe can hold it there): the fixes
+            # were written before it came.
+            if exc.detail:
+                raise
+            raise Interrupted(exc.signum, applied_first(len(written))) from None
+
+    def _report(
+        self, report: Report, written: list[str], err: Console, *, quiet: bool, emit: Emit
+    ) -> int:
         emit(True)
         if not quiet:
             for fix in report.fixes:
