@@ -44,6 +44,10 @@ class Cache:
         project = hashlib.blake2b(str(root).encode(), digest_size=8).hexdigest()
         return cls(Path(base) / project, namespace)
 
+    @property
+    def enabled(self) -> bool:
+        return self._file is not None
+
     def get(self, key: str) -> object | None:
         if self._file is None:
             return None

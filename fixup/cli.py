@@ -11,40 +11,28 @@ import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn
 
 from fixup import __version__
-from fixup.branch import BranchFlags, BranchRun, BranchSink, load_base
-from fixup.branch import prepare as prepare_branch
-from fixup.config import Config, ConfigError, load_config
-from fixup.doctor import DEFAULT_TIMEOUT, run_doctor
-from fixup.fix import Diagnostic, Report
-from fixup.fixers import Fixer, all_fixers, get_fixer, select_fixers
-from fixup.formats import (
-    github_commands,
-    markdown_doc,
-    sarif_log,
-    sarif_run,
-    statistics,
-    statistics_text,
-)
-from fixup.pipeline import run
-from fixup.project import Project
-from fixup.report import print_json, print_text, write_patch
-from fixup.sinks import (
-    Interrupted,
-    Preview,
-    RefusedError,
-    Sink,
-    WorkingTree,
-    WriteError,
-    interruptible,
-)
-from fixup.verify import Verification, make_check, verify
+from fixup.config import ConfigError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from fixup.branch import BranchFlags, BranchRun
+    from fixup.config import Config
+    from fixup.fix import Diagnostic
+    from fixup.fixers import Fixer
+    from fixup.pipeline import Report
+    from fixup.project import Project
+    from fixup.sinks import Sink
+    from fixup.verify import Verification
+
+#: ``fixup doctor --timeout``'s default: doctor's DEFAULT_TIMEOUT, written here because
+#: importing the doctor to read it would slow every command down (a test keeps them equal).
+DOCTOR_TIMEOUT = 30.0
 
 EXIT_OK = 0
 EXIT_PENDING = 1
@@ -267,6 +255,13 @@ def fix_command(
     Without --dry-run or --check the fixes are written to the working tree. Several PATHs are
     separate projects, run one after the other; the exit code is the worst of them.
     """
+    # Imported here, not at the top: `fixup --version` and `--help` must start fast.
+    from rich.console import Console
+
+    from fixup.branch import BranchFlags
+    from fixup.formats import sarif_log
+    from fixup.sinks import RefusedError, WriteError, interruptible
+
     err_color = resolve_color(color, sys.stderr)
     err = Console(
         stderr=True,
@@ -290,38 +285,39 @@ def fix_command(
         try:
             if output.several and (branch or pr):
                 raise ConfigError("--branch and --pr take one PATH")
-            code = _fix(
-                path,
-                dry_run,
-                check,
-                select,
-                ignore,
-                exclude,
-                unsafe_fixes,
-                allow_dirty,
-                output,
-                config_file,
-                no_cache,
-                quiet,
-                verbose,
-                err,
-                branch_flags=BranchFlags(
-                    branch,
-                    base,
-                    update,
-                    author,
-                    signoff,
-                    pr,
-                    remote,
-                    force,
-                    tuple(labels),
-                    api_url,
-                    take_back=take_back,
-                ),
-                verify_command=verify_command,
-                fold_moves=fold_moves,
-                exit_non_zero_on_fix=exit_non_zero_on_fix,
-            )
+            with interruptible():
+                code = _fix(
+                    path,
+                    dry_run,
+                    check,
+                    select,
+                    ignore,
+                    exclude,
+                    unsafe_fixes,
+                    allow_dirty,
+                    output,
+                    config_file,
+                    no_cache,
+                    quiet,
+                    verbose,
+                    err,
+                    branch_flags=BranchFlags(
+                        branch,
+                        base,
+                        update,
+                        author,
+                        signoff,
+                        pr,
+                        remote,
+                        force,
+                        tuple(labels),
+                        api_url,
+                        take_back=take_back,
+                    ),
+                    verify_command=verify_command,
+                    fold_moves=fold_moves,
+                    exit_non_zero_on_fix=exit_non_zero_on_fix,
+                )
         except ConfigError as exc:
             err.print(f"fixup: error: {exc}", markup=False)
             code = EXIT_USAGE
@@ -365,7 +361,6 @@ class Output:
     sarif_runs: list[dict[str, Any]] = field(default_factory=list)
 
 
-@interruptible()
 def _fix(
     path: Path,
     dry_run: bool,
@@ -386,14 +381,18 @@ def _fix(
     fold_moves: bool = False,
     exit_non_zero_on_fix: bool = False,
 ) -> int:
+    from fixup.config import load_config
+    from fixup.project import Project
+    from fixup.report import print_text, write_patch
+    from fixup.runcache import cache_for, run_key
+    from fixup.runcache import load as load_run
+    from fixup.runcache import save as save_run
+
     if not path.is_dir():
         raise ConfigError(f"{path}: no such folder")
     if fold_moves and not (dry_run and output.format == "text"):
         raise ConfigError("--fold-moves shapes the --dry-run text output; use it with --dry-run")
     config = load_config(path, config_file).with_flags(select, ignore, exclude, unsafe_fixes)
-    fixers = select_fixers(config.select, config.ignore, config.options)
-    for fixer in fixers:
-        fixer.resolve_options(config)  # validate before any work
     branch_options = branch_flags.resolve(config) if branch_flags is not None else None
     branch_run = None
     if branch_options is not None:
@@ -401,18 +400,32 @@ def _fix(
             raise ConfigError(
                 "--branch and --pr write commits; they do not go with --dry-run or --check"
             )
+        _fixers(config)  # validate before any work
+        from fixup.branch import prepare as prepare_branch
+
         branch_run = prepare_branch(path, branch_options, config)
-    project = (
-        Project.load(path, config) if branch_run is None else load_base(branch_run, path, config)
-    )
+    if branch_run is None:
+        project = Project.load(path, config)
+    else:
+        from fixup.branch import load_base
+
+        project = load_base(branch_run, path, config)
     if verbose:
         _print_apps(project, err)
         err.print(
-            f"{len(project.files)} Python files, fixers: {', '.join(f.name for f in fixers)}",
+            f"{len(project.files)} Python files, fixers: "
+            f"{', '.join(f.name for f in _fixers(config))}",
             markup=False,
         )
 
-    report = _run_with_progress(project, fixers, config, not no_cache, err, quiet)
+    # A re-run on an unchanged project takes the last run's outcome and loads no fixer.
+    cache = cache_for(project, enabled=not no_cache and branch_run is None)
+    key = run_key(project, config) if cache.enabled else None
+    report = load_run(cache, key, project) if key else None
+    if report is None:
+        report = _run_with_progress(project, _fixers(config), config, not no_cache, err, quiet)
+        if key:
+            save_run(cache, key, report)
     verification = _verify(report, verify_command, err, quiet) if verify_command else None
     if verification is not None:
         report = verification.report
@@ -465,6 +478,8 @@ def _choose_sink(
     on_fixed: Callable[[], None] | None = None,
 ) -> Sink:
     """Where the fixes go: the one place that decides it."""
+    from fixup.sinks import Preview, WorkingTree
+
     if check or dry_run:
         # In pre-commit's private virtualenv `fixup` is no command of the user's.
         hint = (
@@ -474,12 +489,26 @@ def _choose_sink(
         )
         return Preview(check=check, printed=dry_run or output_format != "text", apply_hint=hint)
     if branch_run is not None:
+        from fixup.branch import BranchSink
+
         return BranchSink(branch_run)
     return WorkingTree(allow_dirty=allow_dirty, on_fixed=on_fixed)
 
 
+def _fixers(config: Config) -> list[Fixer]:
+    """The fixers to run, their options validated (this imports them, and so libcst)."""
+    from fixup.fixers import select_fixers
+
+    fixers = select_fixers(config.select, config.ignore, config.options)
+    for fixer in fixers:
+        fixer.resolve_options(config)
+    return fixers
+
+
 def _interrupted(exc: KeyboardInterrupt, err: Console, prog: str) -> int:
     """Say what stopped the run (and what was written); the exit status: 128 + the signal."""
+    from fixup.sinks import Interrupted
+
     # Interrupted: SIGINT or SIGTERM under interruptible(); a bare KeyboardInterrupt: SIGINT.
     signum = exc.signum if isinstance(exc, Interrupted) else signal.SIGINT
     detail = exc.detail if isinstance(exc, Interrupted) else ""
@@ -529,6 +558,9 @@ def _emit(
     verbose: bool,
 ) -> None:
     """The run's result on stdout, in the chosen format (``applied``: the fixes were written)."""
+    from fixup.formats import github_commands, sarif_run, statistics, statistics_text
+    from fixup.report import print_json, print_text, write_patch
+
     out = sys.stdout
     stats = statistics(report) if output.statistics else None
     if output.format == "json":
@@ -572,6 +604,10 @@ def _run_with_progress(
     err: Console,
     quiet: bool,
 ) -> Report:
+    from rich.progress import BarColumn, Progress, TextColumn
+
+    from fixup.pipeline import run
+
     if quiet or not sys.stderr.isatty():  # FORCE_COLOR colours a pipe, but draws no bar there
         return run(project, fixers, config, use_cache=use_cache)
     with Progress(
@@ -623,6 +659,8 @@ def _print_diagnostics(
 
 def _verify(report: Report, command: str, err: Console, quiet: bool) -> Verification | None:
     """``--verify CMD``: the verification (its ``report`` without the fixes it dropped)."""
+    from fixup.verify import make_check, verify
+
     if not report.fixes:
         return None
     check = make_check(command)
@@ -644,6 +682,8 @@ def list_command() -> None:
 
 
 def _print_fixers() -> None:
+    from fixup.fixers import all_fixers
+
     width = max(len(f.name) for f in all_fixers())
     for fixer in all_fixers():
         click.echo(f"{fixer.name:<{width}}  {fixer.summary}")
@@ -660,6 +700,9 @@ def _print_fixers() -> None:
 @click.argument("name", required=False)
 def explain_command(name: str | None) -> None:
     """Print a fixer's documentation as Markdown (without NAME: the list of fixers)."""
+    from fixup.fixers import get_fixer
+    from fixup.formats import markdown_doc
+
     if name is None:
         _print_fixers()
         return
@@ -676,6 +719,7 @@ def explain_command(name: str | None) -> None:
         )
     text = markdown_doc(text)
     if sys.stdout.isatty():
+        from rich.console import Console
         from rich.markdown import Markdown  # only here: it is slow to import
 
         Console().print(Markdown(text))
@@ -711,7 +755,7 @@ Exit codes:
     "--timeout",
     type=click.FloatRange(min=0, min_open=True),
     metavar="SECONDS",
-    default=DEFAULT_TIMEOUT,
+    default=DOCTOR_TIMEOUT,
     show_default=True,
     help="Seconds each module may take to import.",
 )
@@ -775,6 +819,11 @@ def doctor_command(
     project (nothing is written to PATH), with a time limit; failures are shown with file,
     line and the fixer that repairs them.
     """
+    from rich.console import Console
+
+    from fixup.doctor import run_doctor
+    from fixup.sinks import interruptible
+
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
         code = interruptible()(run_doctor)(

@@ -14,8 +14,6 @@ from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-import git
-
 
 class GitError(Exception):
     """A git operation failed; the message says which and why."""
@@ -98,16 +96,24 @@ class GitRepo:
 
 
 def find_repo(path: Path) -> GitRepo | None:
-    """The git work tree that holds ``path``, or None when it is not in one (or git is missing)."""
+    """The git work tree that holds ``path``, or None when it is not in one (or git is missing).
+
+    Asked of git itself (one ``rev-parse``): importing GitPython to ask would cost every run
+    more than the question does."""
     try:
-        repo = git.Repo(path, search_parent_directories=True)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        proc = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"],
+            cwd=path,
+            capture_output=True,
+            env={**os.environ, "GIT_TERMINAL_PROMPT": "0"},
+        )
+    except OSError:  # git is missing, or the folder is
         return None
-    except git.GitCommandNotFound:  # pragma: no cover - depends on the machine
+    # Outside a work tree (no repository, a bare one, inside .git) git says so and exits 128.
+    toplevel_dir = proc.stdout.decode("utf-8", "surrogateescape").strip()
+    if proc.returncode != 0 or not toplevel_dir:
         return None
-    if repo.bare or repo.working_tree_dir is None:
-        return None
-    toplevel = Path(repo.working_tree_dir).resolve()
+    toplevel = Path(toplevel_dir).resolve()
     prefix = os.path.relpath(path.resolve(), toplevel)
     prefix = "" if prefix == "." else PurePosixPath(Path(prefix).as_posix()).as_posix()
     return GitRepo(toplevel=toplevel, prefix=prefix)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+import signal
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -30,6 +31,12 @@ def map_in_processes(func: Callable[[Any, T], R], context: Any, items: Sequence[
 
     Pass the largest items first: the pool hands out work in order, so the cores finish together.
     """
+    return list(imap_in_processes(func, context, items))
+
+
+def imap_in_processes(func: Callable[[Any, T], R], context: Any, items: Sequence[T]) -> Iterator[R]:
+    """``map_in_processes`` as results come in, in order: the caller can keep what it needs of
+    each result and drop the rest, instead of holding every result at once."""
     global _CONTEXT, _FUNC
     jobs = min(
         len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8
@@ -40,10 +47,26 @@ def map_in_processes(func: Callable[[Any, T], R], context: Any, items: Sequence[
         or "fork" not in multiprocessing.get_all_start_methods()
         or os.environ.get("FIXUP_JOBS") == "1"
     ):
-        return [func(context, item) for item in items]
+        yield from (func(context, item) for item in items)
+        return
     _CONTEXT, _FUNC = context, func
+    pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_worker_signals)
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            return pool.map(_call, items, chunksize=max(1, len(items) // (jobs * 8)))
+        yield from pool.imap(_call, items, chunksize=max(1, min(len(items) // (jobs * 8), 32)))
+        # Workers that finished their work leave on their own. Pool.terminate() (what leaving
+        # `with Pool()` does) signals them, and a SIGTERM that reaches a worker before Python
+        # has set it up after the fork is lost: the pool then waits for it forever.
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
     finally:
+        pool.join()
         _CONTEXT = _FUNC = None
+
+
+def _worker_signals() -> None:
+    """In a worker, Ctrl-C is the parent's business, and SIGTERM ends the worker at once
+    (whatever handlers it inherited from the parent)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)

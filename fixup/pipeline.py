@@ -18,6 +18,7 @@ from fixup.config import Config
 from fixup.fix import Diagnostic, Fix, Plan, PlanItem, Report
 from fixup.fixers import Fixer, FixerContext
 from fixup.history import History
+from fixup.index import FactStore
 from fixup.project import ConflictError, Project
 from fixup.proof import disproof
 
@@ -33,9 +34,12 @@ def run(
     *,
     use_cache: bool = True,
     on_fixer: Callable[[Fixer], None] | None = None,
+    facts: FactStore | None = None,
 ) -> Report:
     report = Report(before=project, after=project, diagnostics=list(project.diagnostics))
     history = History.of(project, use_cache=use_cache)
+    if facts is None:
+        facts = FactStore(Cache.for_project(project.root, "index", enabled=use_cache))
     for fixer in fixers:
         if on_fixer is not None:
             on_fixer(fixer)
@@ -46,10 +50,12 @@ def run(
             cache=cache,
             config=config,
             history=history,
+            facts=facts,
         )
         run_plan(fixer.plan, ctx, report)
         cache.save()
     history.save()
+    facts.save()
     return report
 
 

@@ -21,8 +21,6 @@ from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-import libcst as cst
-
 from fixup.apps import (
     EVIDENCE_NAMES,
     MAX_EVIDENCE_BYTES,
@@ -37,6 +35,8 @@ from fixup.git import GitError, GitRepo, find_repo, read_blobs
 from fixup.textio import SourceError, TextFormat, decode
 
 if TYPE_CHECKING:
+    import libcst as cst
+
     from fixup.config import Config
 
 #: Folders that hold other people's code or build output, never the project's own.
@@ -439,6 +439,8 @@ _PARSE_CACHE: dict[str, cst.Module] = {}
 
 def parse_module(text: str) -> cst.Module:
     """Parse with libcst, cached by content hash: a text is parsed once per run."""
+    import libcst as cst  # here, not above: a run that parses nothing never loads libcst
+
     key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
     module = _PARSE_CACHE.get(key)
     if module is None:

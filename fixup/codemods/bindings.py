@@ -36,7 +36,8 @@ class ModuleBindings:
 
 @dataclass
 class ImportFacts:
-    """What one file imports from other modules, and which module attributes it reads."""
+    """What one file imports from other modules, and which module attributes it reads
+    (computed by ``fixup.index``, with the rest of a file's facts, in one walk)."""
 
     #: Every ``from m import n`` in the file (functions and ``try`` blocks included).
     from_imports: list[FromImport] = field(default_factory=list)
@@ -106,57 +107,6 @@ def statement_bindings(source: str) -> frozenset[str]:
     except SyntaxError:
         return frozenset()
     return frozenset(module_bindings(tree, deep=False).names)
-
-
-def import_facts(tree: ast.Module) -> ImportFacts:
-    """The imports of a file and the module attributes it reads, wherever they are."""
-    facts = ImportFacts()
-    import_bound: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom):
-            for alias in node.names:
-                facts.from_imports.append(
-                    (node.level, node.module or "", alias.name, alias.asname or "", node.lineno)
-                )
-                import_bound.add(alias.asname or alias.name)
-        elif isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.asname:
-                    facts.module_aliases[alias.asname] = alias.name
-                else:
-                    top = alias.name.split(".")[0]
-                    facts.module_aliases[top] = top
-                import_bound.add(alias.asname or alias.name.split(".")[0])
-    if not import_bound:
-        return facts
-    bound_otherwise = _non_import_bindings(tree)
-    inner: set[int] = set()
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Attribute) or id(node) in inner:
-            continue
-        chain = _chain(node, inner)
-        if chain is None or chain.split(".")[0] not in import_bound:
-            continue
-        if isinstance(node.ctx, ast.Store):
-            facts.attribute_writes.append(chain)
-        elif chain.split(".")[0] not in bound_otherwise:
-            facts.attribute_reads.append((chain, node.lineno))
-    return facts
-
-
-def _non_import_bindings(tree: ast.Module) -> set[str]:
-    """Names a file binds anywhere other than by an import: variables, parameters, ..."""
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
-            names.add(node.id)
-        elif isinstance(node, ast.arg):
-            names.add(node.arg)
-        elif isinstance(
-            node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.ExceptHandler)
-        ):
-            names.add(node.name or "")
-    return names
 
 
 def referenced_names(source: str) -> set[str]:
@@ -245,19 +195,6 @@ def _string_list(node: ast.expr | None) -> list[str] | None:
             e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)
         ]
     return None
-
-
-def _chain(node: ast.Attribute, inner: set[int]) -> str | None:
-    parts = [node.attr]
-    value = node.value
-    while isinstance(value, ast.Attribute):
-        inner.add(id(value))
-        parts.append(value.attr)
-        value = value.value
-    if not isinstance(value, ast.Name):
-        return None
-    parts.append(value.id)
-    return ".".join(reversed(parts))
 
 
 def _annotations(tree: ast.AST) -> Iterator[ast.expr]:

@@ -19,6 +19,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, ScopeProvider
 
 from fixup.codemods.nodes import dotted_name
+from fixup.index import absolute_module
 
 _BUILTINS = frozenset(dir(builtins)) | {
     "__name__",
@@ -51,17 +52,7 @@ class ImporterUses:
 
 def resolve_from(node: cst.ImportFrom, package: str | None) -> str | None:
     """The absolute module a ``from`` import names; ``package`` is the file's ``__package__``."""
-    module = dotted_name(node.module) or ""
-    level = len(node.relative)
-    if not level:
-        return module or None
-    if package is None:
-        return None
-    bits = package.split(".") if package else []
-    if level > len(bits):
-        return None
-    anchor = bits[: len(bits) - level + 1]
-    return ".".join([*anchor, module] if module else anchor) or None
+    return absolute_module(package, len(node.relative), dotted_name(node.module) or None)
 
 
 def importer_uses(tree: cst.Module, module: str, package: str | None) -> ImporterUses | None:

@@ -26,6 +26,7 @@ import libcst as cst
 from libcst.metadata import GlobalScope, MetadataWrapper, PositionProvider, ScopeProvider
 
 from fixup.codemods.nodes import dotted_name, walk
+from fixup.index import model_kind
 
 UseKind = Literal["runtime", "annotation", "registry"]
 StatementKind = Literal["docstring", "future", "import", "all", "definition"]
@@ -49,7 +50,6 @@ _MAPPING_MARKERS = frozenset(
 )
 _ENUM_BASES = frozenset({"Enum", "IntEnum", "StrEnum", "Flag", "IntFlag"})
 #: SQLModel is left out: its table classes resolve relationships their own way.
-_PYDANTIC_BASES = frozenset({"BaseModel", "RootModel", "BaseSettings"})
 
 
 @dataclass(frozen=True, eq=False)
@@ -202,7 +202,9 @@ def build_graph(module: cst.Module) -> ReferenceGraph:
                 is_class=isinstance(statement, cst.ClassDef),
                 is_enum=any(base.rpartition(".")[2] in _ENUM_BASES for base in bases),
                 is_mapped=isinstance(statement, cst.ClassDef) and _looks_mapped(statement),
-                is_pydantic=any(base.rpartition(".")[2] in _PYDANTIC_BASES for base in bases),
+                is_pydantic=isinstance(statement, cst.ClassDef)
+                and model_kind(bases, table_keyword=_table_keyword(statement), tablename=False)
+                == "pydantic",
             )
         )
     return ReferenceGraph(tree, tuple(_inherit_class_traits(statements)), future)
@@ -317,6 +319,17 @@ def _looks_mapped(node: cst.ClassDef) -> bool:
         if isinstance(child, cst.Call) and _callee(child) in _MAPPING_MARKERS:
             return True
     return False
+
+
+def _table_keyword(node: cst.ClassDef) -> bool:
+    """SQLModel's ``class Hero(SQLModel, table=True)``."""
+    return any(
+        kw.keyword is not None
+        and kw.keyword.value == "table"
+        and isinstance(kw.value, cst.Name)
+        and kw.value.value == "True"
+        for kw in node.keywords
+    )
 
 
 def _callee(call: cst.Call) -> str | None:

@@ -27,6 +27,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, ParentNodeProvider, ScopeProvider
 
 from fixup.codemods.nodes import code, dotted_name
+from fixup.index import absolute_module
 
 
 class RewriteError(Exception):
@@ -46,19 +47,6 @@ class ModuleMove:
 
     def target(self, name: str) -> str:
         return self.elsewhere.get(name, self.new)
-
-
-def absolute_module(package: str | None, level: int, module: str | None) -> str | None:
-    """The absolute name of ``from <dots><module> import`` seen from ``package``."""
-    if level == 0:
-        return module
-    if package is None:
-        return None
-    bits = package.split(".") if package else []
-    if len(bits) < level - 1 or (not bits and level):
-        return None
-    base = bits[: len(bits) - level + 1]
-    return ".".join(base + ([module] if module else [])) or None
 
 
 def mentions(text: str, move: ModuleMove) -> bool:

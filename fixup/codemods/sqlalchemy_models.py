@@ -21,16 +21,13 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from fixup.codemods.nodes import code, dotted_name
+from fixup.index import COLUMN_CALLS, RELATIONSHIP_CALLS, ModelKind, model_kind
 
 _LineOf = Callable[[cst.CSTNode], "int | None"]
-ModelKind = Literal["sqlalchemy", "sqlmodel", "pydantic", "plain"]
 MemberKind = Literal["column", "relationship", "field", "method", "other"]
 
-_COLUMN_CALLS = frozenset(
-    {"Column", "mapped_column", "column_property", "Field", "synonym", "deferred"}
-)
-_RELATIONSHIP_CALLS = frozenset({"relationship", "Relationship", "relation"})
-_PYDANTIC_BASES = frozenset({"BaseModel", "BaseSettings", "RootModel"})
+_COLUMN_CALLS = COLUMN_CALLS
+_RELATIONSHIP_CALLS = RELATIONSHIP_CALLS
 
 
 @dataclass(frozen=True)
@@ -258,19 +255,14 @@ def _read_class(node: cst.ClassDef, known: dict[str, ModelClass], line_of: _Line
         if name.startswith("__") and name.endswith("__"):
             continue
         members[name] = _read_member(name, small, statement, line_of(statement))
-    short_bases = {b.rpartition(".")[2] for b in bases}
-    kind: ModelKind = "plain"
-    if table_keyword:
-        kind = "sqlmodel"
+    kind = model_kind(
+        bases,
+        table_keyword=table_keyword,
+        tablename=table is not None,
+        known={name: cls.kind for name, cls in known.items()},
+    )
+    if kind == "sqlmodel":
         table = table or node.name.value.lower()
-    elif table is not None:
-        kind = "sqlalchemy"
-    elif short_bases & _PYDANTIC_BASES or any(
-        known[b].kind == "pydantic" for b in short_bases if b in known
-    ):
-        kind = "pydantic"
-    elif "SQLModel" in short_bases:
-        kind = "pydantic"  # a SQLModel without table=True is a Pydantic model
     return ModelClass(node.name.value, kind, bases, table, members, node, line_of(node))
 
 

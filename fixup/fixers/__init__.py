@@ -30,6 +30,7 @@ from fixup.cache import Cache
 from fixup.config import Config, ConfigError, unknown_name
 from fixup.fix import PlanItem
 from fixup.history import History
+from fixup.index import FactStore, ProjectIndex
 from fixup.project import Project
 
 
@@ -88,6 +89,14 @@ class FixerContext:
     config: Config = field(default_factory=Config)
     #: The git history below the snapshot's commit, as plain data.
     history: History = field(default_factory=History.unavailable)
+    #: The run's facts by content (shared by every snapshot); ``index`` reads through it.
+    facts: FactStore = field(default_factory=FactStore)
+
+    @property
+    def index(self) -> ProjectIndex:
+        """The facts of ``project``'s files, each file parsed once: it follows ``project`` as
+        the pipeline moves it on (the store keeps the last snapshot's index)."""
+        return self.facts.index(self.project)
 
 
 @dataclass(frozen=True)

@@ -81,12 +81,8 @@ from dataclasses import dataclass, field, replace
 
 import libcst as cst
 
-from fixup.cache import content_key
 from fixup.codemods.bindings import (
-    ImportFacts,
-    ModuleBindings,
     eagerly_referenced_names,
-    import_facts,
     module_bindings,
     referenced_names,
 )
@@ -100,71 +96,12 @@ from fixup.codemods.definitions import (
 from fixup.fix import Diagnostic, FileChange, Fix, Plan, Provenance
 from fixup.fixers import FixerContext
 from fixup.history import FileHistory, History, HistoryCommit, HistoryError
-from fixup.parallel import map_in_processes
+from fixup.index import FileFacts, ProjectIndex, absolute_module
 from fixup.project import Project
 from fixup.textio import SourceError, decode
 
 ORDER = 30
 NAME = __name__.rpartition(".")[2].replace("_", "-")
-#: Part of the cache key of per-file facts: bump it when their shape changes.
-_FACTS_VERSION = "facts-3"
-
-
-# -------------------------------------------------------------------- what each file says
-
-
-@dataclass
-class FileFacts:
-    """One file's top-level bindings and imports (JSON-able, cached by content)."""
-
-    bindings: ModuleBindings
-    imports: ImportFacts
-    syntax_error: str | None = None
-
-    def to_json(self) -> dict[str, object]:
-        b, i = self.bindings, self.imports
-        return {
-            "names": sorted(b.names), "star": b.star_imports, "getattr": b.has_getattr,
-            "dynamic": b.dynamic, "all": b.all_names, "all_line": b.all_line,
-            "from": i.from_imports, "aliases": i.module_aliases, "reads": i.attribute_reads,
-            "writes": i.attribute_writes, "error": self.syntax_error,
-        }  # fmt: skip
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, object]) -> FileFacts:
-        def items(key: str) -> list[list[object]]:
-            value = data[key]
-            assert isinstance(value, list)
-            return value
-
-        bindings = ModuleBindings(
-            names=set(items("names")),  # type: ignore[arg-type]
-            star_imports=[(int(x[0]), str(x[1])) for x in items("star")],  # type: ignore[call-overload]
-            has_getattr=bool(data["getattr"]),
-            dynamic=bool(data["dynamic"]),
-            all_names=data["all"],  # type: ignore[arg-type]
-            all_line=data["all_line"],  # type: ignore[arg-type]
-        )
-        imports = ImportFacts(
-            from_imports=[
-                (int(x[0]), str(x[1]), str(x[2]), str(x[3]), int(x[4]))  # type: ignore[call-overload]
-                for x in items("from")
-            ],
-            module_aliases=dict(data["aliases"]),  # type: ignore[call-overload]
-            attribute_reads=[(str(x[0]), int(x[1])) for x in items("reads")],  # type: ignore[call-overload]
-            attribute_writes=[str(x) for x in items("writes")],
-        )
-        error = data["error"]
-        return cls(bindings, imports, error if isinstance(error, str) else None)
-
-
-def _analyse(project: Project, path: str) -> FileFacts:
-    try:
-        tree = ast.parse(project.files[path], filename=path)
-    except (SyntaxError, ValueError) as exc:
-        message = exc.msg if isinstance(exc, SyntaxError) else str(exc)
-        return FileFacts(ModuleBindings(), ImportFacts(), f"syntax error: {message}")
-    return FileFacts(module_bindings(tree), import_facts(tree))
 
 
 @dataclass(frozen=True)
@@ -217,8 +154,7 @@ class _ModulePlan:
 
 def plan(ctx: FixerContext) -> Plan:
     project = ctx.project
-    facts = _all_facts(ctx)
-    finder = _Finder(project, facts)
+    finder = _Finder(project, ctx.index)
     missing = finder.missing_names()
     out = Plan()
     for target in sorted(missing):
@@ -232,43 +168,27 @@ def plan(ctx: FixerContext) -> Plan:
     return out
 
 
-def _all_facts(ctx: FixerContext) -> dict[str, FileFacts]:
-    project = ctx.project
-    facts: dict[str, FileFacts] = {}
-    todo: list[str] = []
-    for path in project.python_files():
-        if path.endswith(".pyi"):
-            continue
-        cached = ctx.cache.get(content_key(NAME, _FACTS_VERSION, project.files[path]))
-        if isinstance(cached, dict):
-            facts[path] = FileFacts.from_json(cached)
-        else:
-            todo.append(path)
-    for path, result in zip(todo, map_in_processes(_analyse, project, todo), strict=True):
-        facts[path] = result
-        ctx.cache.put(content_key(NAME, _FACTS_VERSION, project.files[path]), result.to_json())
-    return facts
-
-
 class _Finder:
     """Which names importers ask for that their modules do not define."""
 
-    def __init__(self, project: Project, facts: Mapping[str, FileFacts]) -> None:
+    def __init__(self, project: Project, index: ProjectIndex) -> None:
         self.project = project
-        self.facts = facts
+        self.index = index
+        #: Stubs (``.pyi``) are not where names are defined at run time.
+        self.facts: Mapping[str, FileFacts] = {
+            p: index.facts(p) for p in index.paths() if not p.endswith(".pyi")
+        }
         self._defined: dict[str, set[str] | str] = {}
+        self._packages: dict[str, str | None] = {}
+        self._resolved: dict[tuple[str | None, str], str | None] = {}
+        self._submodules: dict[tuple[str | None, str], bool] = {}
 
     def absolute(self, importer: str, level: int, module: str) -> str | None:
         if level == 0:
-            return module
-        package = self.project.package_of(importer)
-        if package is None:
-            return None
-        bits = package.split(".") if package else []
-        if level - 1 > len(bits):
-            return None
-        base = bits[: len(bits) - (level - 1)]
-        return ".".join(base + ([module] if module else [])) or None
+            return module or None
+        if importer not in self._packages:
+            self._packages[importer] = self.project.package_of(importer)
+        return absolute_module(self._packages[importer], level, module)
 
     def resolve(self, importer: str, module: str) -> str | None:
         found = self.project.resolve_from(importer, module)
@@ -284,14 +204,10 @@ class _Finder:
             return self._defined[path]
         info = self.facts[path]
         result: set[str] | str
-        if info.syntax_error:
-            result = info.syntax_error
-        elif info.bindings.has_getattr:
-            result = "it defines a module-level __getattr__"
-        elif info.bindings.dynamic:
-            result = "it writes to globals() or hands them to a call that does"
-        elif path.endswith(".py") and (stub := path[:-3] + ".pyi") in self.project.files:
-            result = f"its names are made at run time and declared in the stub {stub}"
+        if info.error:
+            result = info.error
+        elif runtime := self.index.runtime_names(path):
+            result = runtime
         else:
             result = set(info.bindings.names)
             for level, module in info.bindings.star_imports:
@@ -358,7 +274,7 @@ class _Finder:
 
         for importer in sorted(self.facts):
             info = self.facts[importer]
-            if info.syntax_error:
+            if info.error:
                 continue
             aliases = dict(info.imports.module_aliases)
             for level, module, name, asname, line in info.imports.from_imports:

@@ -68,19 +68,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 
 import libcst as cst
 
 from fixup.codemods.merge_definitions import MergePlan, merge, needed_imports
-from fixup.codemods.nodes import code
-from fixup.codemods.rewrite_imports import (
-    ModuleMove,
-    RewriteError,
-    absolute_module,
-    mentions,
-    rewrite_references,
-)
+from fixup.codemods.rewrite_imports import ModuleMove, RewriteError, mentions, rewrite_references
 from fixup.codemods.sqlalchemy_models import (
     ModelClass,
     ModuleModels,
@@ -89,8 +81,9 @@ from fixup.codemods.sqlalchemy_models import (
     read_models,
     table_args,
 )
-from fixup.fix import Diagnostic, FileChange, Fix, Provenance
+from fixup.fix import Diagnostic, FileChange, Fix, Plan, Provenance
 from fixup.fixers import FixerContext
+from fixup.index import ClassFacts, ProjectIndex, absolute_module
 from fixup.project import Project, parse_module
 
 ORDER = 20
@@ -155,47 +148,41 @@ def _is_plural(stem: str) -> bool:
 
 
 def _stem(path: str) -> str:
-    return PurePosixPath(path).stem
+    return path.rpartition("/")[2].removesuffix(".py")
 
 
 def _folder(path: str) -> str:
-    return PurePosixPath(path).parent.as_posix()
+    return path.rpartition("/")[0] or "."
 
 
 # -------------------------------------------------------------------- detection
 
 
-def _model_paths(project: Project) -> list[str]:
+def _model_paths(index: ProjectIndex) -> list[str]:
+    """Modules (not package __init__ files) with a top-level class (or that may have one:
+    a file that does not parse is reported when it looks like a sibling's copy)."""
+    project = index.project
     return sorted(
         p
-        for p in project.files_containing("class ")
+        for p in index.paths()
         if p.endswith(".py")
-        and PurePosixPath(p).name != "__init__.py"
+        and p.rpartition("/")[2] != "__init__.py"
+        and (index.classes(p) or (index.facts(p).syntax_error and "class " in project.files[p]))
         and project.module_name(p) is not None
     )
 
 
-#: A class body that names its table, or a SQLModel table class: what a mapping module has
-#: and a module that merely mentions ``__tablename__`` (an ORM's own internals) has not.
-_MAPS_A_TABLE = re.compile(
-    r"^[ \t]+(?:__tablename__[ \t]*[:=]|def __tablename__\b)|\btable[ \t]*=[ \t]*True", re.M
-)
+def _table_paths(index: ProjectIndex) -> list[str]:
+    """Modules with a class that maps a table: what a mapping module has and a module that
+    merely mentions ``__tablename__`` (an ORM's own internals) has not."""
+    tables = set(index.table_paths())
+    return [p for p in _model_paths(index) if p in tables]
 
 
-def _table_paths(project: Project) -> list[str]:
-    """Modules that may map a table (the cheap text prefilter)."""
-    candidates = {
-        p
-        for p in project.files_containing("__tablename__", "table=True")
-        if _MAPS_A_TABLE.search(project.files[p])
-    }
-    return [p for p in _model_paths(project) if p in candidates]
-
-
-def _groups(project: Project, models: _Models) -> list[list[str]]:
+def _groups(index: ProjectIndex, out: Plan) -> list[list[str]]:
     """Sibling modules that duplicate each other, as groups (union of duplicate pairs)."""
     by_folder: dict[str, list[str]] = {}
-    for path in _model_paths(project):
+    for path in _model_paths(index):
         by_folder.setdefault(_folder(path), []).append(path)
     parent: dict[str, str] = {}
 
@@ -204,11 +191,12 @@ def _groups(project: Project, models: _Models) -> list[list[str]]:
             path = parent[path]
         return path
 
-    tables = set(_table_paths(project))
+    tables = set(_table_paths(index))
+    reported: set[str] = set()
     for paths in by_folder.values():
         for i, first in enumerate(paths):
             for second in paths[i + 1 :]:
-                if _duplicates(first, second, models, tables):
+                if _duplicates(first, second, index, tables, out, reported):
                     parent[find(second)] = find(first)
                     parent.setdefault(first, first)
     groups: dict[str, list[str]] = {}
@@ -217,76 +205,54 @@ def _groups(project: Project, models: _Models) -> list[list[str]]:
     return sorted((sorted(g) for g in groups.values() if len(g) > 1), key=lambda g: g[0])
 
 
-def _duplicates(first: str, second: str, models: _Models, tables: set[str]) -> bool:
+def _duplicates(
+    first: str, second: str, index: ProjectIndex, tables: set[str], out: Plan, reported: set[str]
+) -> bool:
     same_name = _same_word(_stem(first), _stem(second))
-    # Only modules whose names are related are parsed: most siblings never are. A near copy
-    # maps tables, so both modules must look like they do.
+    # Only modules whose names are related are compared. A near copy maps tables, so both
+    # modules must look like they do.
     if not same_name and not (
         _same_word(_stem(first).split("_")[0], _stem(second).split("_")[0])
         and first in tables
         and second in tables
     ):
         return False
-    a, b = models.get(first), models.get(second)
-    if a is None or b is None:
-        return False
+    for path in (first, second):
+        error = index.facts(path).syntax_error
+        if error is not None:
+            if path not in reported:
+                reported.add(path)
+                out.diagnostics.append(
+                    Diagnostic(
+                        f"syntax error, file skipped: {error[0]}",
+                        path=path,
+                        line=error[1],
+                        fixer=NAME,
+                        severity="error",
+                    )
+                )
+            return False
+    a, b = index.classes(first), index.classes(second)
+    a_tables = {c.table for c in a if c.table is not None}
+    b_tables = {c.table for c in b if c.table is not None}
     if same_name:
-        return bool(set(a.classes) & set(b.classes) or set(a.tables) & set(b.tables))
+        return bool({c.name for c in a} & {c.name for c in b} or a_tables & b_tables)
     # A near copy (playbook_execution.py next to playbooks.py): the names start with the same
     # word, and every table one module maps is mapped again by the other.
-    smaller, larger = sorted((set(a.tables), set(b.tables)), key=len)
+    smaller, larger = sorted((a_tables, b_tables), key=len)
     return bool(smaller) and smaller <= larger
 
 
 # -------------------------------------------------------------------- choosing
 
 
-def _importers(project: Project, module: str) -> set[str]:
-    """Files with an import of ``module`` (any form)."""
-    parent, _, last = module.rpartition(".")
-    found = set()
-    for path in project.files_containing(last):
-        try:
-            tree = project.parse(path)
-        except cst.ParserSyntaxError:
-            continue
-        package = project.package_of(path)
-        for node in _imports(tree):
-            if isinstance(node, cst.Import):
-                if any(
-                    code(a.name) == module or code(a.name).startswith(module + ".")
-                    for a in node.names
-                ):
-                    found.add(path)
-                continue
-            source = absolute_module(
-                package, len(node.relative), code(node.module) if node.module else None
-            )
-            if source == module or (
-                source == parent
-                and not isinstance(node.names, cst.ImportStar)
-                and any(code(a.name) == last for a in node.names)
-            ):
-                found.add(path)
-    return found
-
-
-def _imports(tree: cst.Module) -> Iterator[cst.Import | cst.ImportFrom]:
-    stack: list[cst.CSTNode] = [tree]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (cst.Import, cst.ImportFrom)):
-            yield node
-        elif not isinstance(node, cst.BaseExpression):
-            stack.extend(node.children)
-
-
 def _members(cls: ModelClass) -> set[str]:
     return set(cls.members)
 
 
-def _choose(project: Project, group: list[str], models: _Models) -> tuple[str, str] | None:
+def _choose(index: ProjectIndex, group: list[str], models: _Models) -> tuple[str, str] | None:
     """The canonical module of a group and why, or None when no rule decides."""
+    project = index.project
     modules = {p: project.module_name(p) or "" for p in group}
     candidates = list(group)
 
@@ -299,7 +265,7 @@ def _choose(project: Project, group: list[str], models: _Models) -> tuple[str, s
     init = f"{_folder(group[0])}/__init__.py"
     exported = set()
     if init in project.files:
-        importers = {p for p in candidates if init in _importers(project, modules[p])}
+        importers = {p for p in candidates if init in index.importers(modules[p])}
         exported = importers
     if narrow([p for p in candidates if p in exported]):
         others = ", ".join(_stem(p) + ".py" for p in group if p not in exported)
@@ -314,7 +280,7 @@ def _choose(project: Project, group: list[str], models: _Models) -> tuple[str, s
             "its definitions are the more complete ones (a superset of the other copy's tables and columns)",
         )
 
-    counts = {p: len(_importers(project, modules[p]) - set(group)) for p in candidates}
+    counts = {p: len(index.importers(modules[p]) - set(group)) for p in candidates}
     best = max(counts.values())
     if narrow([p for p in candidates if counts[p] == best]):
         against = ", ".join(str(counts[p]) for p in group if p != candidates[0] and p in counts)
@@ -677,42 +643,37 @@ def _make_fix(
 # -------------------------------------------------------------------- checks after the fixes
 
 
-def _tables_by_tree(
-    project: Project, models: _Models
-) -> dict[tuple[str, str], list[tuple[str, ModelClass]]]:
+def _tables_by_tree(index: ProjectIndex) -> dict[tuple[str, str], list[tuple[str, ClassFacts]]]:
     """(top-level package, table) -> every class that maps it."""
-    found: dict[tuple[str, str], list[tuple[str, ModelClass]]] = {}
-    for path in _table_paths(project):
-        source = models.get(path)
-        module = project.module_name(path)
-        if source is None or module is None:
+    found: dict[tuple[str, str], list[tuple[str, ClassFacts]]] = {}
+    for path in _table_paths(index):
+        module = index.project.module_name(path)
+        if module is None or index.facts(path).syntax_error:
             continue
-        for cls in source.classes.values():
+        for cls in index.classes(path):
             if cls.table is not None:
                 found.setdefault((module.split(".")[0], cls.table), []).append((path, cls))
     return found
 
 
-def _back_populates(project: Project, touched: Iterable[str]) -> list[Diagnostic]:
+def _back_populates(index: ProjectIndex, touched: Iterable[str]) -> list[Diagnostic]:
     """Relationships from or to the merged models whose back_populates names a missing attribute."""
-    models = _Models(project)
     touched = set(touched)
-    defined: dict[str, list[tuple[str, ModelClass]]] = {}
-    for path in sorted(set(_table_paths(project)) | (touched & set(project.files))):
-        source = models.get(path)
-        for cls in source.classes.values() if source else ():
+    defined: dict[str, list[tuple[str, ClassFacts]]] = {}
+    for path in sorted(set(_table_paths(index)) | (touched & set(index.paths()))):
+        for cls in index.classes(path):
             defined.setdefault(cls.name, []).append((path, cls))
     diagnostics = []
     for entries in defined.values():
         for path, cls in entries:
-            for member in cls.members.values():
+            for member in cls.members:
                 if member.kind != "relationship" or not member.back_populates or not member.target:
                     continue
                 targets = defined.get(member.target.rpartition(".")[2], [])
                 if len(targets) != 1 or (path not in touched and targets[0][0] not in touched):
                     continue
                 target = targets[0][1]
-                if member.back_populates not in target.members:
+                if member.back_populates not in target.body_names:
                     diagnostics.append(
                         Diagnostic(
                             f"`{cls.name}.{member.name}` has back_populates={member.back_populates!r}, "
@@ -731,15 +692,15 @@ def _back_populates(project: Project, touched: Iterable[str]) -> list[Diagnostic
 def plan(ctx: FixerContext) -> Iterator[Fix | Diagnostic]:
     """Yield each group's fix before planning the next: a later group is planned on
     ``ctx.project``, which holds every fix the pipeline accepted so far."""
-    project = ctx.project
-    detection = _Models(project)
-    groups = _groups(project, detection)
-    yield from detection.diagnostics
+    out = Plan()
+    groups = _groups(ctx.index, out)
+    yield from out.diagnostics
     touched: list[str] = []
     for group in groups:
         project = ctx.project
         models = _Models(project)  # earlier fixes may have rewritten these files
-        choice = _choose(project, group, models)
+        index = ctx.index.for_project(project)
+        choice = _choose(index, group, models)
         if choice is None:
             yield Diagnostic(
                 f"{', '.join(group)} duplicate each other, and no rule picks the one to keep "
@@ -749,13 +710,13 @@ def plan(ctx: FixerContext) -> Iterator[Fix | Diagnostic]:
             )
             continue
         canonical, reason = choice
-        in_tree = {k: v for k, v in _tables_by_tree(project, models).items()}
         top = (project.module_name(canonical) or "").split(".")[0]
-        elsewhere = {
-            table: next(entry for entry in entries if entry[0] not in group)
-            for (package, table), entries in in_tree.items()
-            if package == top and len([e for e in entries if e[0] not in group]) == 1
-        }
+        elsewhere = {}
+        for (package, table), entries in _tables_by_tree(index).items():
+            outside = [e for e in entries if e[0] not in group]
+            found = models.get(outside[0][0]) if package == top and len(outside) == 1 else None
+            if found is not None and outside[0][1].name in found.classes:
+                elsewhere[table] = (outside[0][0], found.classes[outside[0][1].name])
         try:
             fix = _plan_group(project, group, canonical, reason, elsewhere)
         except _Conflict as exc:
@@ -768,14 +729,15 @@ def plan(ctx: FixerContext) -> Iterator[Fix | Diagnostic]:
             continue
         yield fix
         touched += [canonical, *(c.path for c in fix.changes if c.after is not None)]
-    yield from _back_populates(ctx.project, dict.fromkeys(touched))
-    yield from _still_duplicated(ctx.project)
+    index = ctx.index
+    yield from _back_populates(index, dict.fromkeys(touched))
+    yield from _still_duplicated(index)
 
 
-def _still_duplicated(project: Project) -> list[Diagnostic]:
+def _still_duplicated(index: ProjectIndex) -> list[Diagnostic]:
     """Tables still mapped twice in one package tree (in different folders, or left alone)."""
     diagnostics = []
-    for (_, table), entries in sorted(_tables_by_tree(project, _Models(project)).items()):
+    for (_, table), entries in sorted(_tables_by_tree(index).items()):
         paths = {path for path, _ in entries}
         if len(paths) < 2:
             continue

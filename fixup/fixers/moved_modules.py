@@ -67,7 +67,6 @@ package ``__init__`` or another module it imports) is reported as a warning, sin
 
 from __future__ import annotations
 
-import ast
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -77,20 +76,14 @@ from pathlib import PurePosixPath
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from fixup.codemods.bindings import module_bindings
 from fixup.codemods.nodes import code, dotted_name, walk
-from fixup.codemods.rewrite_imports import (
-    ModuleMove,
-    RewriteError,
-    absolute_module,
-    rewrite_references,
-)
+from fixup.codemods.rewrite_imports import ModuleMove, RewriteError, rewrite_references
 from fixup.codemods.sqlalchemy_models import fingerprint
 from fixup.fix import Diagnostic, FileChange, Fix, Plan, Provenance
 from fixup.fixers import FixerContext
 from fixup.history import History, HistoryError, Rename
+from fixup.index import ProjectIndex, absolute_module
 from fixup.project import Project, stdlib_names
-from fixup.scan import StatementScanner
 
 ORDER = 35
 NAME = __name__.rpartition(".")[2].replace("_", "-")
@@ -143,11 +136,12 @@ def plan(ctx: FixerContext) -> Iterator[Fix | Diagnostic]:
     project = ctx.project
     #: Collects what the helpers report; drained into the yield stream as it fills.
     out = Plan()
-    modules = _Modules(project)
+    index = ctx.index
+    modules = _Modules(project, index)
     broken: dict[str, list[BrokenImport]] = {}
     fallback_files: set[str] = set()
     for path in project.python_files():
-        if not modules.might_import_missing(path):
+        if not modules.imports_missing(path):
             continue
         try:
             module = project.parse(path)
@@ -165,7 +159,6 @@ def plan(ctx: FixerContext) -> Iterator[Fix | Diagnostic]:
         renames = past.renames()
         if isinstance(renames, HistoryError):
             yield Diagnostic(renames.reason, fixer=NAME, severity="warning")
-    index = _DefinitionIndex(project)
     names_in_packages: dict[str, list[BrokenImport]] = {}
     for old in sorted(broken):
         sites = broken[old]
@@ -176,7 +169,8 @@ def plan(ctx: FixerContext) -> Iterator[Fix | Diagnostic]:
                 # went to one of its modules; otherwise it is deleted-classes' business.
                 names_in_packages.setdefault(old.rpartition(".")[0], []).extend(sites)
                 continue
-        destination = _destination(ctx.project, past, old, sites, index)
+        # ctx.project and ctx.index hold every fix the pipeline accepted so far.
+        destination = _destination(ctx.index, past, old, sites)
         fix = _build_fix(ctx.project, old, sites, destination, fallback_files, out)
         yield from _drain(out)
         if fix is not None:
@@ -189,7 +183,7 @@ def plan(ctx: FixerContext) -> Iterator[Fix | Diagnostic]:
                 yield from _drain(out)
                 yield fix
         yield from _drain(out)
-    yield from _check_alembic_env(ctx.project)
+    yield from _check_alembic_env(ctx.index)
 
 
 def _drain(out: Plan) -> Iterator[Diagnostic]:
@@ -198,7 +192,7 @@ def _drain(out: Plan) -> Iterator[Diagnostic]:
 
 
 def _names_in_package(
-    project: Project, package: str, sites: list[BrokenImport], index: _DefinitionIndex, out: Plan
+    project: Project, package: str, sites: list[BrokenImport], index: ProjectIndex, out: Plan
 ) -> _Destination | None:
     """Names imported from a package that defines them in exactly one of its own modules."""
     found = _Destination(new=package, moved_into_package=True)
@@ -229,30 +223,23 @@ def _names_in_package(
 # ---------------------------------------------------------------- finding broken imports
 
 
-#: Import statements, found without parsing (strings and comments skipped).
-_RELATIVE_IMPORT = re.compile(r"\bfrom\s+\.")
-_IMPORT_SCANNER = StatementScanner(r"(?:from[ \t]+[\w.]+[ \t]+import|import)\b")
-
-
 class _Modules:
     """The project's modules as this fixer asks about them, answers cached for the run."""
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project, index: ProjectIndex) -> None:
         self.project = project
+        self.index = index
         modules = project.modules()
         #: Top-level names that are the project's own regular packages or modules.
         self.tops = frozenset(
             name for name in modules if "." not in name and name not in stdlib_names()
         )
-        self._bindings: dict[str, set[str] | None] = {}
 
     def exists(self, module: str) -> bool:
         return _exists(self.project, module)
 
     def bindings(self, module: str) -> set[str] | None:
-        if module not in self._bindings:
-            self._bindings[module] = _bindings_of(self.project, module)
-        return self._bindings[module]
+        return self.index.module_bindings(module)
 
     def missing_in(
         self, package: str | None, node: cst.Import | cst.ImportFrom
@@ -284,28 +271,31 @@ class _Modules:
             if name not in bindings and not self.exists(f"{source}.{name}"):
                 yield f"{source}.{name}", alias, True
 
-    def might_import_missing(self, path: str) -> bool:
-        """The cheap prefilter: parse only the file's import statements, and the whole file
-        only when one of them names a missing project module."""
-        text = self.project.files[path]
-        if not any(top in text for top in self.tops) and not _RELATIVE_IMPORT.search(text):
-            return False
-        scan = _IMPORT_SCANNER.scan(text)
-        if scan.needs_full_parse:
-            return True
+    def imports_missing(self, path: str) -> bool:
+        """The index's answer: does the file import a project module that does not exist (or
+        a name a package neither binds nor has as a submodule)? Only those files are parsed."""
+        facts = self.index.facts(path)
+        if facts.error:
+            return False  # reported by the pipeline
+        for module, _, _ in facts.plain_imports:
+            if module.split(".")[0] in self.tops and not self.exists(module):
+                return True
         package = self.project.package_of(path)
-        for span in scan.spans:
-            try:
-                statement = cst.parse_statement(text[span.start : span.end])
-            except cst.ParserSyntaxError:
+        for level, module, name, _, _ in facts.imports.from_imports:
+            source = absolute_module(package, level, module)
+            if source is None or source.split(".")[0] not in self.tops:
+                continue
+            if not self.exists(source):
                 return True
-            if not isinstance(statement, cst.SimpleStatementLine):
+            if name == "*":
+                continue
+            bindings = self.bindings(source)
+            if (
+                bindings is not None
+                and name not in bindings
+                and not self.exists(f"{source}.{name}")
+            ):
                 return True
-            for small in statement.body:
-                if isinstance(small, (cst.Import, cst.ImportFrom)) and any(
-                    self.missing_in(package, small)
-                ):
-                    return True
         return False
 
 
@@ -429,95 +419,25 @@ def _exception_names(node: cst.BaseExpression) -> set[str]:
 # ---------------------------------------------------------------- what modules define
 
 
-def _assigned_names(small: cst.BaseSmallStatement) -> set[str]:
-    targets: list[cst.BaseExpression] = []
-    if isinstance(small, cst.Assign):
-        targets = [t.target for t in small.targets]
-    elif isinstance(small, (cst.AnnAssign, cst.AugAssign)):
-        targets = [small.target]
-    names: set[str] = set()
-    for target in targets:
-        if isinstance(target, cst.Name):
-            names.add(target.value)
-        elif isinstance(target, (cst.Tuple, cst.List)):
-            names.update(e.value.value for e in target.elements if isinstance(e.value, cst.Name))
-    return names
-
-
-def _definitions(module: cst.Module) -> dict[str, cst.CSTNode]:
-    """Names the module itself defines unconditionally at the top level (no imports)."""
-    found: dict[str, cst.CSTNode] = {}
-    for statement in module.body:
-        if isinstance(statement, (cst.ClassDef, cst.FunctionDef)):
-            found[statement.name.value] = statement
-        elif isinstance(statement, cst.SimpleStatementLine):
-            for small in statement.body:
-                for name in _assigned_names(small):
-                    found[name] = statement
-    return found
-
-
-def _bindings_of(project: Project, module: str) -> set[str] | None:
-    """The names ``module`` binds, or None when any name may exist there. Read with ``ast``:
-    this runs for every module a ``from`` import names, and libcst would parse each whole."""
-    path = project.resolve(module)
-    if path is None:
-        return None
-    try:
-        tree = ast.parse(project.files[path])
-    except (SyntaxError, ValueError):
-        return None
-    bindings = module_bindings(tree)
-    if bindings.has_getattr or bindings.dynamic or bindings.star_imports:
-        return None
-    return set(bindings.names)
-
-
-class _DefinitionIndex:
-    """Which project modules define a name at the top level (parsed lazily, once per file)."""
-
-    def __init__(self, project: Project) -> None:
-        self.project = project
-        self._parsed: dict[str, dict[str, cst.CSTNode]] = {}
-
-    def modules_defining(self, name: str, excluding: str) -> list[str]:
-        found = []
-        for path in self.project.files_containing(name):
-            module = self.project.module_name(path)
-            if module is None or module == excluding:
-                continue
-            if name in self._definitions(path):
-                found.append(module)
-        return sorted(set(found))
-
-    def _definitions(self, path: str) -> dict[str, cst.CSTNode]:
-        if path not in self._parsed:
-            try:
-                self._parsed[path] = _definitions(self.project.parse(path))
-            except cst.ParserSyntaxError:
-                self._parsed[path] = {}
-        return self._parsed[path]
-
-
 # ---------------------------------------------------------------- where the names went
 
 
 def _destination(
-    project: Project,
+    index: ProjectIndex,
     past: History | None,
     old: str,
     sites: list[BrokenImport],
-    index: _DefinitionIndex,
 ) -> _Destination:
+    project = index.project
     names = _needed_names(sites)
     found = _Destination()
     unresolved: list[str] = list(names or ())
     if past is not None:
         chain = _rename_chain(project, past, old)
         if chain:
-            _follow_git(project, past, chain, old, names, found)
+            _follow_git(index, past, chain, old, names, found)
             if found.new is not None:
-                bindings = _bindings_of(project, found.new)
+                bindings = index.module_bindings(found.new)
                 unresolved = [
                     n
                     for n in names or ()
@@ -574,13 +494,14 @@ def _rename_chain(project: Project, past: History, old: str) -> tuple[Rename, ..
 
 
 def _follow_git(
-    project: Project,
+    index: ProjectIndex,
     past: History,
     chain: tuple[Rename, ...],
     old: str,
     names: tuple[str, ...] | None,
     found: _Destination,
 ) -> None:
+    project = index.project
     final = past.project_path(chain[-1].new)
     new = project.module_name(final) if final is not None and final in project.files else None
     first = past.project_path(chain[0].old) or chain[0].old
@@ -604,7 +525,7 @@ def _follow_git(
                 subject=step.commit.subject,
             )
         )
-    bindings = _bindings_of(project, new)
+    bindings = index.module_bindings(new)
     if bindings is None or names is None:
         return
     missing = [n for n in names if n not in bindings and not _exists(project, f"{new}.{n}")]
@@ -767,23 +688,20 @@ def _explain(old: str, sites: list[BrokenImport], destination: _Destination) -> 
 # ---------------------------------------------------------------- alembic env.py
 
 
-def _check_alembic_env(project: Project) -> list[Diagnostic]:
+def _check_alembic_env(index: ProjectIndex) -> list[Diagnostic]:
     """env.py files whose ``target_metadata`` misses model modules they never import."""
+    project = index.project
     diagnostics = []
     table_modules = None
     for path in project.files_containing("target_metadata"):
         if PurePosixPath(path).name != "env.py":
             continue
-        try:
-            tree = project.parse(path)
-        except cst.ParserSyntaxError:
-            continue
-        line = _metadata_line(tree)
+        line = _metadata_line(index, path)
         if line is None or "import_module" in project.files[path]:
             continue
         if table_modules is None:
-            table_modules = _table_modules(project)
-        imported = _imported_closure(project, path)
+            table_modules = _table_modules(index)
+        imported = _imported_closure(index, path)
         by_package: dict[str, list[str]] = {}
         for module in table_modules:
             by_package.setdefault(module.rpartition(".")[0], []).append(module)
@@ -808,69 +726,52 @@ def _check_alembic_env(project: Project) -> list[Diagnostic]:
     return diagnostics
 
 
-def _metadata_line(tree: cst.Module) -> int | None:
-    wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
-    positions = wrapper.resolve(PositionProvider)
-    for statement in wrapper.module.body:
-        if not isinstance(statement, cst.SimpleStatementLine):
-            continue
-        for small in statement.body:
-            if (
-                isinstance(small, cst.Assign)
-                and "target_metadata" in _assigned_names(small)
-                and isinstance(small.value, cst.Attribute)
-                and small.value.attr.value == "metadata"
-            ):
-                return positions[statement].start.line
+_METADATA_VALUE = re.compile(r"=\s*[A-Za-z_][\w.]*\.metadata\s*(?:#.*)?$")
+
+
+def _metadata_line(index: ProjectIndex, path: str) -> int | None:
+    """The line of a top-level ``target_metadata = <something>.metadata``."""
+    lines = index.project.files[path].splitlines()
+    for definition in index.facts(path).definitions:
+        if (
+            definition.name == "target_metadata"
+            and definition.line == definition.end_line
+            and _METADATA_VALUE.search(lines[definition.line - 1])
+        ):
+            return definition.line
     return None
 
 
-def _table_modules(project: Project) -> dict[str, list[str]]:
+def _table_modules(index: ProjectIndex) -> dict[str, list[str]]:
     """Module -> the tables it defines (classes with ``__tablename__`` or ``__table__``)."""
+    project = index.project
     found: dict[str, list[str]] = {}
-    for path in project.files_containing("__tablename__", "__table__"):
+    for path in index.table_paths():
         module = project.module_name(path)
         if module is None or project.is_package(path):
             continue
-        try:
-            tree = project.parse(path)
-        except cst.ParserSyntaxError:
-            continue
-        for name, cls in _classes(tree).items():
-            if _defines_table(cls):
-                found.setdefault(module, []).append(name)
+        for cls in index.classes(path):
+            if cls.maps_table:
+                found.setdefault(module, []).append(cls.name)
     return found
 
 
-def _defines_table(cls: cst.ClassDef) -> bool:
-    for statement in cls.body.body:
-        if isinstance(statement, cst.SimpleStatementLine):
-            for small in statement.body:
-                if _assigned_names(small) & {"__tablename__", "__table__"}:
-                    return True
-    return False
-
-
-def _imported_closure(project: Project, start: str) -> set[str]:
+def _imported_closure(index: ProjectIndex, start: str) -> set[str]:
     """Every project module importing ``start`` runs, transitively (parent packages included).
 
     Imports anywhere in a file count (inside functions too): an over-approximation, so that a
     module is only reported when nothing could import it.
     """
+    project = index.project
     seen: set[str] = set()
     pending = [start]
     visited_files: set[str] = set()
     while pending:
         path = pending.pop()
-        if path in visited_files:
+        if path in visited_files or path not in index:
             continue
         visited_files.add(path)
-        try:
-            tree = project.parse(path)
-        except cst.ParserSyntaxError:
-            continue
-        package = project.package_of(path)
-        for module in _imported_modules(project, tree, package):
+        for module, _ in index.imported_modules(path):
             parts = module.split(".")
             for i in range(1, len(parts) + 1):
                 name = ".".join(parts[:i])
@@ -881,22 +782,3 @@ def _imported_closure(project: Project, start: str) -> set[str]:
                     seen.add(name)
                     pending.append(target)
     return seen
-
-
-def _imported_modules(project: Project, tree: cst.Module, package: str | None) -> Iterator[str]:
-    for node in walk(tree):
-        if isinstance(node, cst.Import):
-            for alias in node.names:
-                yield code(alias.name)
-        elif isinstance(node, cst.ImportFrom):
-            source = absolute_module(
-                package, len(node.relative), code(node.module) if node.module else None
-            )
-            if source is None:
-                continue
-            yield source
-            if not isinstance(node.names, cst.ImportStar):
-                for alias in node.names:
-                    submodule = f"{source}.{code(alias.name)}"
-                    if _exists(project, submodule):
-                        yield submodule

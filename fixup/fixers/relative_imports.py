@@ -46,10 +46,13 @@ parentheses, line breaks, ``as`` names and comments stay.
 
 from __future__ import annotations
 
+import ast
 import hashlib
-import warnings
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from typing import Any
 
 import libcst as cst
 
@@ -64,9 +67,10 @@ from fixup.codemods.absolute_imports import (
 from fixup.codemods.nodes import code
 from fixup.fix import Diagnostic, FileChange, Fix, Plan, Provenance, Severity
 from fixup.fixers import FixerContext, Option
-from fixup.parallel import map_in_processes
+from fixup.index import absolute_module, file_facts, parse_with_facts, with_absolute_imports
+from fixup.parallel import imap_in_processes
 from fixup.project import Project, stdlib_names
-from fixup.scan import StatementScanner
+from fixup.scan import Span
 
 ORDER = 10
 NAME = __name__.rpartition(".")[2].replace("_", "-")
@@ -86,7 +90,8 @@ OPTIONS = {
     ),
 }
 
-_SCANNER = StatementScanner(r"from[ \t]*\.")
+#: A line that starts with a relative import: worth a note when the file does not parse.
+_RELATIVE_LINE = re.compile(r"^[ \t]*from[ \t]*\.", re.M)
 _STDLIB = stdlib_names()
 
 
@@ -109,6 +114,11 @@ class FileResult:
     broken: list[str] = field(default_factory=list)
     #: (line, message, severity)
     notes: list[tuple[int | None, str, Severity]] = field(default_factory=list)
+    #: The index's facts of the text after the edits (the file's text when there are none),
+    #: so the fixers after this one do not parse it again. Not cached here: the index caches it.
+    facts: list[object] | None = None
+    #: False when ``facts`` were derived from the original text's without parsing the new one.
+    parsed: bool = True
 
 
 @dataclass(frozen=True)
@@ -145,8 +155,15 @@ def plan(ctx: FixerContext) -> Plan:
         else:
             todo.append(path)
     todo.sort(key=lambda path: -len(project.files[path]))
-    for path, result in zip(todo, map_in_processes(_convert_file, job, todo), strict=True):
+    for path, result in zip(todo, imap_in_processes(_convert_file, job, todo), strict=True):
         results[path] = result
+        text = project.files[path]
+        if result.facts is not None and result.edits:
+            ctx.facts.add(text, None)  # parsed for the edits; this text's facts are not needed
+            ctx.facts.add(_spliced(text, result.edits), result.facts, parsed=result.parsed)
+        elif result.facts is not None:
+            ctx.facts.add(text, result.facts)
+        result.facts = None
         ctx.cache.put(
             content_key(NAME, layout, path, project.files[path]),
             {"edits": result.edits, "broken": result.broken, "notes": result.notes},
@@ -200,42 +217,128 @@ def _make_fix(project: Project, path: str, result: FileResult) -> Fix:
 
 
 def _convert_file(job: _Job, path: str) -> FileResult:
+    """One file's edits, and the index's facts of the text they make.
+
+    The file is parsed once, with ``ast``: the tree gives the relative imports' exact spans
+    (strings and comments cannot fool it), and the facts of the rewritten text follow from the
+    original's, since only import headers change. Only an edit that changes the shape of the
+    text (a header across lines, ``from .. import a`` becoming ``import a``) makes the new text
+    parse again.
+    """
     text = job.project.files[path]
-    result = _plan_edits(job, path, text)
-    if result.edits and (error := _syntax_error(path, _spliced(text, result.edits))):
-        # The edits replace whole statements with statements, so only a file that was
-        # already broken fails here; either way nothing that does not parse is written.
-        original = _syntax_error(path, text)
-        reason = original or f"rewriting it would not parse ({error}); please report this"
+    facts, tree = parse_with_facts(text, path)
+    if tree is None:
+        result = FileResult()
+        if _RELATIVE_LINE.search(text):
+            assert facts.syntax_error is not None
+            message, line = facts.syntax_error
+            result.notes.append(
+                (None, f"syntax error, file skipped: line {line}: {message}", "error")
+            )
+        return result
+    result, moves = (
+        _plan_edits(job, path, text, tree) if facts.has_relative_imports else (FileResult(), {})
+    )
+    if not result.edits:
+        result.facts = facts.to_json()
+        return result
+    new_text = _spliced(text, result.edits)
+    if moves is not None:
+        result.facts = with_absolute_imports(facts, moves).to_json()
+        result.parsed = False
+        return result
+    new = file_facts(new_text, path)
+    if (
+        new.syntax_error is not None
+    ):  # pragma: no cover - the edits replace statements with statements
+        message, line = new.syntax_error
+        reason = f"rewriting it would not parse (line {line}: {message}); please report this"
         return FileResult(
             notes=[*result.notes, (None, f"syntax error, file skipped: {reason}", "error")]
         )
+    result.facts = new.to_json()
     return result
 
 
-def _plan_edits(job: _Job, path: str, text: str) -> FileResult:
+def _relative_imports(text: str, tree: ast.Module) -> list[tuple[Span, ast.ImportFrom]]:
+    """The relative ``from`` imports of a file, anywhere in it, with their source spans."""
+    nodes = [n for n in _statements(tree.body) if isinstance(n, ast.ImportFrom) and n.level]
+    if not nodes:
+        return []
+    nodes.sort(key=lambda n: (n.lineno, n.col_offset))
+    lines = text.split("\n")
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+
+    def offset(line: int, column: int) -> int:
+        # ast columns count UTF-8 bytes.
+        source = lines[line - 1]
+        if not source.isascii():
+            column = len(source.encode("utf-8")[:column].decode("utf-8", "replace"))
+        return starts[line - 1] + column
+
+    return [
+        (
+            Span(
+                offset(n.lineno, n.col_offset),
+                offset(n.end_lineno or n.lineno, n.end_col_offset or 0),
+                n.lineno,
+            ),
+            n,
+        )
+        for n in nodes
+    ]
+
+
+def _parses(statement: str) -> bool:
+    """The replacement is one statement that parses: spliced over the exact span of one, the
+    file parses as before, without parsing all of it again."""
+    try:
+        return len(ast.parse(statement).body) == 1
+    except (SyntaxError, ValueError):
+        return False
+
+
+def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Every statement, nested ones included, without walking expressions (imports are
+    statements, so this finds them all at a fraction of ``ast.walk``'s cost)."""
+    stack: list[Any] = list(body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.stmt):
+            yield node
+        for name in ("body", "orelse", "finalbody", "handlers", "cases"):
+            inner = getattr(node, name, None)
+            if type(inner) is list:
+                stack.extend(inner)
+
+
+def _plan_edits(
+    job: _Job, path: str, text: str, tree: ast.Module
+) -> tuple[FileResult, dict[tuple[int, str, int], str] | None]:
+    """The edits, and what they do to the imports' facts ((level, module, line) -> absolute
+    module); None when the text must be parsed again to know."""
     project = job.project
     result = FileResult()
-    scan = _SCANNER.scan(text)
-    if not scan.spans and not scan.needs_full_parse:
-        return result
+    found = _relative_imports(text, tree)
+    if not found:
+        return result, {}
     if project.package_of(path) is None:
         result.notes.append(
             (
-                scan.spans[0].line if scan.spans else None,
+                found[0][0].line,
                 "not importable as a module (its path is not a dotted name): relative imports left alone",
                 "warning",
             )
         )
-        return result
-    nodes = (
-        None
-        if scan.needs_full_parse
-        else parse_statements([text[s.start : s.end] for s in scan.spans])
-    )
+        return result, {}
+    spans = [span for span, _ in found]
+    nodes = parse_statements([text[s.start : s.end] for s in spans])
     if nodes is None:
-        return _convert_whole_module(job, path, text)
-    for span, node in zip(scan.spans, nodes, strict=True):
+        return _convert_whole_module(job, path, text), None
+    moves: dict[tuple[int, str, int], str] | None = {}
+    for span, node in zip(spans, nodes, strict=True):
         resolution = _resolve(job, path, node)
         if resolution is None:
             continue
@@ -244,38 +347,41 @@ def _plan_edits(job: _Job, path: str, text: str) -> FileResult:
                 (span.line, f"`{_describe(node)}` left alone: {resolution.reason}", "warning")
             )
             continue
+        source = text[span.start : span.end]
         try:
-            replacement = absolutized_source(node, text[span.start : span.end], resolution.target)
+            replacement = absolutized_source(node, source, resolution.target)
         except ValueError as exc:
             result.notes.append((span.line, f"`{_describe(node)}` left alone: {exc}", "warning"))
             continue
         result.edits.append((span.start, span.end, replacement))
         if resolution.broken:
             result.broken.append(_describe(node))
-    return result
+        level = len(node.relative)
+        target = resolution.target.module
+        if (
+            moves is not None
+            and target is not None
+            and replacement.count("\n") == source.count("\n")
+            and _parses(replacement)
+        ):
+            moves[(level, dotted(node)[level:], span.line)] = target
+        else:
+            moves = None
+    return result, moves
 
 
 def _spliced(text: str, edits: list[tuple[int, int, str]]) -> str:
-    for start, end, replacement in sorted(edits, reverse=True):
-        text = text[:start] + replacement + text[end:]
-    return text
-
-
-def _syntax_error(path: str, text: str) -> str | None:
-    """Why ``text`` does not compile, or None. (compile() is the cheapest full check.)"""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # SyntaxWarnings are the user's business, not ours
-        try:
-            compile(text, path, "exec", dont_inherit=True)
-        except SyntaxError as exc:
-            return f"line {exc.lineno}: {exc.msg}"
-        except ValueError as exc:  # NUL bytes
-            return str(exc)
-    return None
+    parts: list[str] = []
+    position = 0
+    for start, end, replacement in sorted(edits):
+        parts += (text[position:start], replacement)
+        position = end
+    parts.append(text[position:])
+    return "".join(parts)
 
 
 def _convert_whole_module(job: _Job, path: str, text: str) -> FileResult:
-    """The slow path, for files the scan cannot cut into statements: parse it all."""
+    """The slow path, for statements libcst cannot read one by one: parse the whole module."""
     result = FileResult()
     try:
         module = job.project.parse(path)
@@ -315,14 +421,13 @@ def _resolve(job: _Job, path: str, node: cst.ImportFrom) -> Resolution | None:
         return None
     project = job.project
     module = dotted(node)[level:] or None
-    package = project.package_of(path) or ""
     root = project.import_root(path) or ""
-    bits = package.split(".") if package else []
-    if len(bits) >= level:
+    target = absolute_module(project.package_of(path) or "", level, module)
+    if target is not None:
         if job.style == "broken":
             return None
-        target = ".".join(bits[: len(bits) - level + 1] + ([module] if module else []))
         return _check_shadowing(project, path, Resolution(Target(target), broken=False), root)
+    # Python cannot resolve it (beyond the top-level package): find what it meant on disk.
     return _resolve_on_disk(project, path, level, module, node, root)
 
 

@@ -116,11 +116,11 @@ from fixup.codemods.mapped_column_rename import (
     rename_mapped_member,
 )
 from fixup.codemods.nodes import dotted_name
-from fixup.codemods.rewrite_imports import absolute_module
 from fixup.codemods.sqlalchemy_models import ModelClass, ModuleModels, read_models
 from fixup.config import ConfigError
 from fixup.fix import Diagnostic, FileChange, Fix, Plan, Provenance
 from fixup.fixers import FixerContext, Option
+from fixup.index import Member, ProjectIndex, absolute_module
 from fixup.project import Project
 
 ORDER = 50
@@ -173,8 +173,6 @@ _DECLARATIVE_NAMES = frozenset(
     {"metadata", "registry", "__table__", "__tablename__", "__mapper__", "__mapper_args__"}
 )
 _IDENTIFIER = re.compile(r"^[A-Za-z_]\w*$")
-#: The cheap prefilter: an indented ``metadata =`` / ``registry: ...`` (a class member).
-_MEMBER_SCAN = re.compile(rf"^[ \t]+(?:{'|'.join(RESERVED)})[ \t]*[:=]", re.M)
 
 OPTIONS = {
     "rename": Option(
@@ -212,7 +210,7 @@ def plan(ctx: FixerContext) -> Plan:
                 f"[tool.fixup.{NAME}] rename: {name} = {value!r} is not a usable attribute name"
             )
     models = _Models(project)
-    targets = _find_targets(project, models, configured, out)
+    targets = _find_targets(ctx.index, models, configured, out)
     if not targets:
         return out
     edits: dict[str, dict[int, cst.SimpleStatementLine | str]] = {}
@@ -259,11 +257,12 @@ class _Models:
 
 
 def _find_targets(
-    project: Project, models: _Models, configured: Mapping[str, str], out: Plan
+    index: ProjectIndex, models: _Models, configured: Mapping[str, str], out: Plan
 ) -> list[_Target]:
+    project = index.project
     targets: list[_Target] = []
     for path in sorted(project.files_containing(*RESERVED)):
-        if not _MEMBER_SCAN.search(project.files[path]) or not _maps_reserved(project, path):
+        if not _maps_reserved(index, path):
             continue
         found = models.get(path)
         if found is None:
@@ -300,58 +299,25 @@ def _find_targets(
     return targets
 
 
-def _maps_reserved(project: Project, path: str) -> bool:
-    """The quick check (``ast`` parses far faster than libcst): a class that assigns a reserved
-    name in its body, and has a ``__tablename__`` or assigns it a column (a mixin)."""
-    try:
-        tree = ast.parse(project.files[path])
-    except (SyntaxError, ValueError):
+def _maps_reserved(index: ProjectIndex, path: str) -> bool:
+    """The quick check, on the index: a class that assigns a reserved name in its body, and
+    has a ``__tablename__`` or assigns it a column (a mixin)."""
+    if index.facts(path).syntax_error:
         return True  # let libcst report it its own way
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.ClassDef):
-            continue
-        names: set[str] = set()
-        mapped: list[ast.stmt] = []
-        for statement in node.body:
-            if isinstance(statement, ast.Assign):
-                targets = statement.targets
-            elif isinstance(statement, ast.AnnAssign):
-                targets = [statement.target]
-            else:
-                continue
-            bound = {t.id for t in targets if isinstance(t, ast.Name)}
-            names |= bound
-            if bound & set(RESERVED) and _looks_mapped(statement):
-                mapped.append(statement)
-        if mapped and ("__tablename__" in names or any(_builds_column(m) for m in mapped)):
+    for cls in index.classes(path):
+        mapped = [m for m in cls.members if m.name in RESERVED and _looks_mapped(m)]
+        if mapped and (
+            "__tablename__" in cls.body_names or any(m.called in COLUMN_FACTORIES for m in mapped)
+        ):
             return True
     return False
 
 
-def _called_name(value: ast.expr | None) -> str:
-    if not isinstance(value, ast.Call):
-        return ""
-    func = value.func
-    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-
-
-def _builds_column(statement: ast.stmt) -> bool:
-    value = statement.value if isinstance(statement, (ast.Assign, ast.AnnAssign)) else None
-    return _called_name(value) in COLUMN_FACTORIES
-
-
-def _looks_mapped(statement: ast.stmt) -> bool:
+def _looks_mapped(member: Member) -> bool:
     """``= Column(...)``/``relationship(...)``/..., or a ``Mapped[...]`` annotation."""
-    value = statement.value if isinstance(statement, (ast.Assign, ast.AnnAssign)) else None
-    if _called_name(value) in COLUMN_FACTORIES | COLUMN_WRAPPERS | RELATIONSHIP_FACTORIES:
-        return True
-    if isinstance(statement, ast.AnnAssign):
-        annotation = statement.annotation
-        if isinstance(annotation, ast.Subscript):
-            annotation = annotation.value
-        name = annotation.attr if isinstance(annotation, ast.Attribute) else None
-        return (name or getattr(annotation, "id", None)) == "Mapped"
-    return False
+    return member.called in COLUMN_FACTORIES | COLUMN_WRAPPERS | RELATIONSHIP_FACTORIES or (
+        member.mapped
+    )
 
 
 def _mixin_notes(path: str, model: ModelClass) -> Iterator[Diagnostic]:

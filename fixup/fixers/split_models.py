@@ -118,6 +118,7 @@ from fixup.codemods.module_split import (
 from fixup.codemods.reference_graph import ReferenceGraph, TopLevel, build_graph
 from fixup.fix import Diagnostic, FileChange, Fix, Plan, Provenance
 from fixup.fixers import FixerContext, Option
+from fixup.index import ProjectIndex
 from fixup.project import Project
 
 ORDER = 40
@@ -172,7 +173,7 @@ def plan(ctx: FixerContext) -> Plan:
     options = ctx.options
     for path in _candidates(project, options, out):
         try:
-            fix = _split(project, path, options, out)
+            fix = _split(project, path, options, out, ctx.index)
         except SplitError as exc:
             out.diagnostics.append(Diagnostic(f"not split: {exc}", path=path, fixer=NAME))
             continue
@@ -210,7 +211,9 @@ def _candidates(project: Project, options: Mapping[str, Any], out: Plan) -> list
     return found
 
 
-def _split(project: Project, path: str, options: Mapping[str, Any], out: Plan) -> Fix | None:
+def _split(
+    project: Project, path: str, options: Mapping[str, Any], out: Plan, index: ProjectIndex
+) -> Fix | None:
     module_name = project.module_name(path)
     if module_name is None:
         raise SplitError("it is not importable as a module (its path is not a dotted name)")
@@ -227,7 +230,7 @@ def _split(project: Project, path: str, options: Mapping[str, Any], out: Plan) -
     except cst.ParserSyntaxError as exc:
         raise SplitError(f"syntax error: {exc.message}") from None
     graph = build_graph(tree)
-    module_name = _import_name(project, path, module_name, graph)
+    module_name = _import_name(index, path, module_name, graph)
     for statement in graph.statements:
         if (
             statement.kind == "import"
@@ -262,7 +265,7 @@ def _split(project: Project, path: str, options: Mapping[str, Any], out: Plan) -
     order = _import_order(groups, edges)
     groups_by_name = {g.name: g for g in groups}
 
-    importers = _importers(project, path, module_name)
+    importers = _importers(index, path, module_name)
     defined = _defined_names(graph)
     header_names = {n for s in graph.statements if s.kind == "import" for n in s.defines}
     wanted = set().union(*(u.names for u in importers.values())) if importers else set()
@@ -922,7 +925,7 @@ def _home(graph: ReferenceGraph, groups: Mapping[str, Group], name: str) -> str:
     raise SplitError(f"{name} has no new module")
 
 
-def _import_name(project: Project, path: str, module_name: str, graph: ReferenceGraph) -> str:
+def _import_name(index: ProjectIndex, path: str, module_name: str, graph: ReferenceGraph) -> str:
     """The name the project imports the module by: ``models`` when the app runs from backend/.
 
     The import roots may say ``backend.models`` while every importer writes ``from models
@@ -932,9 +935,11 @@ def _import_name(project: Project, path: str, module_name: str, graph: Reference
     """
     parts = module_name.split(".")
     candidates = [".".join(parts[start:]) for start in range(len(parts))]
-    counts = [len(_importers(project, path, candidate)) for candidate in candidates]
+    counts = [len(_importers(index, path, candidate)) for candidate in candidates]
     if not any(counts):
-        counts = [_neighbour_imports(project, path, graph, candidate) for candidate in candidates]
+        counts = [
+            _neighbour_imports(index.project, path, graph, candidate) for candidate in candidates
+        ]
     best = max(range(len(candidates)), key=lambda i: (counts[i], -i))
     return candidates[best]
 
@@ -970,16 +975,25 @@ def _neighbour_imports(project: Project, path: str, graph: ReferenceGraph, candi
     return found
 
 
-def _importers(project: Project, path: str, module_name: str) -> dict[str, Any]:
+def _importers(index: ProjectIndex, path: str, module_name: str) -> dict[str, Any]:
     """Project files that import the module -> what they use of it.
 
     Only files under the folder the name is imported from count: a second service's own
-    ``models`` module in ``other_service/`` is another module.
+    ``models`` module in ``other_service/`` is another module. The index says which files
+    import it; only those are parsed, to see what they use.
     """
-    leaf = module_name.rpartition(".")[2]
+    project = index.project
     root = _root_folder(path, module_name)
+    importing = index.importers(module_name) | {
+        p  # ``import app`` then ``app.models.X``
+        for p in index.paths()
+        if any(
+            not alias and module_name.startswith(module + ".")
+            for module, alias, _ in index.facts(p).plain_imports
+        )
+    }
     found = {}
-    for other in project.files_containing(leaf):
+    for other in sorted(importing):
         if other == path or not other.startswith(root):
             continue
         try:

@@ -1,0 +1,3 @@
+from models import Document, Folder
+
+print(Document("readme"), Folder("docs"))

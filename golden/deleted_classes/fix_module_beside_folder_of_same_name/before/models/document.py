@@ -1,0 +1,7 @@
+from dataclasses import dataclass
+
+
+@dataclass
+class Document:
+    title: str
+    body: str = ""
