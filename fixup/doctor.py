@@ -93,6 +93,8 @@ _FIXER_FOR_KIND = {
     "table-already-defined": "duplicate-models",
     "multiple-classes": "duplicate-models",
     "reserved-attribute": "reserved-attributes",
+    "unexpected-keyword": "stale-keywords",
+    "unresolved-relationship": "model-registry",
 }
 
 
@@ -323,7 +325,8 @@ class Failure:
     #: A stable identifier: relative-import, missing-name (defined nowhere), moved-name (defined
     #: in another module), module-not-found (a project module), dependency-missing,
     #: circular-import, table-already-defined, multiple-classes, reserved-attribute (a model
-    #: attribute named ``metadata`` or ``registry``), mapper-configuration,
+    #: attribute named ``metadata`` or ``registry``), unresolved-relationship (a class a
+    #: relationship names was never imported), mapper-configuration,
     #: sqlalchemy, pydantic, name-error, syntax-error, exit, timeout, crash, not-checked, error.
     kind: str
     #: One line for the table, e.g. "dependency missing: jose".
@@ -582,6 +585,10 @@ def _classify(
             kind = "multiple-classes"
         elif re.search(r"Attribute name '\w+' (?:is|should be left) reserved", message):
             kind = "reserved-attribute"
+        elif "failed to locate a name" in message and not is_mappers_key(target.key):
+            # relationship("Task") where the module never imported Task's: a registry misses
+            # it (with every model module imported together, the class exists nowhere).
+            kind = "unresolved-relationship"
         elif is_mappers_key(target.key):
             kind = "mapper-configuration"
         else:
@@ -590,6 +597,8 @@ def _classify(
         kind = "pydantic"
     elif is_a("builtins.NameError"):
         kind = "name-error"
+    elif is_a("builtins.TypeError") and "got an unexpected keyword argument" in message:
+        kind = "unexpected-keyword"
     if is_mappers_key(target.key) and kind in ("error", "sqlalchemy"):
         kind = "mapper-configuration"
     if together:
@@ -608,14 +617,20 @@ def _classify(
 
 
 def _defined_elsewhere(project: Project, name: str, module: str) -> bool:
-    """True when a project module other than ``module`` defines ``name`` at module level."""
+    """True when a project module other than ``module`` defines ``name`` at module level (one
+    that can be imported: not a file a module of the same name shadows)."""
     definition = re.compile(
         rf"^(?:class|def|async[ \t]+def)[ \t]+{re.escape(name)}\b|^{re.escape(name)}[ \t]*[:=]",
         re.M,
     )
     own = project.resolve(module)
+
+    def importable(path: str) -> bool:
+        dotted = project.module_name(path)
+        return dotted is not None and project.resolve(dotted) == path
+
     return any(
-        path != own and definition.search(project.files[path])
+        path != own and definition.search(project.files[path]) and importable(path)
         for path in project.files_containing(name)
     )
 

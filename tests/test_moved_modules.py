@@ -301,50 +301,6 @@ def test_star_import_without_git_rename_is_reported(tmp_path: Path) -> None:
     assert "does not say which names it needs" in diagnostic.message
 
 
-# ---------------------------------------------------------------- alembic env.py
-
-ENV = """\
-from app.db import Base
-from app.models.model import Model  # noqa: F401
-
-target_metadata = Base.metadata
-"""
-
-
-def alembic_project(root: Path, init: str) -> None:
-    commit(
-        root,
-        {
-            "backend/app/__init__.py": "",
-            "backend/app/db.py": "class Base:\n    pass\n",
-            "backend/app/models/__init__.py": init,
-            "backend/app/models/model.py": "from app.db import Base\n\n\nclass Model(Base):\n    __tablename__ = 'models'\n",
-            "backend/app/models/artifact.py": "from app.db import Base\n\n\nclass Artifact(Base):\n    __tablename__ = 'artifacts'\n",
-            "backend/app/models/mixins.py": "class Timestamped:\n    pass\n",
-            "backend/alembic/env.py": ENV,
-        },
-        "Add",
-        0,
-    )
-
-
-def test_env_py_missing_a_model_module_is_reported(tmp_path: Path) -> None:
-    alembic_project(tmp_path, "")
-    _, plan = run(tmp_path)
-    assert plan.fixes == []
-    [diagnostic] = plan.diagnostics
-    assert diagnostic.path == "backend/alembic/env.py" and diagnostic.line == 4
-    assert diagnostic.severity == "warning"
-    assert "app.models.artifact (Artifact)" in diagnostic.message
-    assert "mixins" not in diagnostic.message  # no tables there
-
-
-def test_env_py_reaching_models_through_the_package_init(tmp_path: Path) -> None:
-    alembic_project(tmp_path, "from app.models.artifact import Artifact\n")
-    _, plan = run(tmp_path)
-    assert plan.diagnostics == []
-
-
 def run_plan_on(project: Project) -> Plan:
     ctx = FixerContext(
         project=project,

@@ -31,11 +31,8 @@ String references (``relationship("app.models.image.Image")``, ``mock.patch(...)
 same project are rewritten with the imports. Each fix names the commit of the rename or the
 file each name was found in.
 
-It also reads alembic ``env.py`` files that set ``target_metadata = Base.metadata``: a models
-package module that defines tables but that ``env.py`` never imports (directly, or through a
-package ``__init__`` or another module it imports) is reported as a warning, since
-``alembic revision --autogenerate`` would then drop its tables (seed 002's missing
-``from app.models.artifact import Artifact``).
+A model module that alembic's ``env.py`` never imports (seed 002's missing ``from
+app.models.artifact import Artifact``) is ``model-registry``'s business.
 
 ## What it won't touch
 
@@ -47,7 +44,6 @@ package ``__init__`` or another module it imports) is reported as a warning, sin
   import), and any form ``rewrite_imports`` cannot rewrite safely, is reported.
 - Namespace packages (no ``__init__.py``) are not treated as project packages: the folder
   ``alembic/`` next to ``app/`` must not make ``from alembic import context`` look broken.
-- The alembic check only reports; it never adds imports.
 
 ## Example
 
@@ -67,11 +63,9 @@ package ``__init__`` or another module it imports) is reported as a warning, sin
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -183,7 +177,6 @@ def plan(ctx: FixerContext) -> Iterator[Fix | Diagnostic]:
                 yield from _drain(out)
                 yield fix
         yield from _drain(out)
-    yield from _check_alembic_env(ctx.index)
 
 
 def _drain(out: Plan) -> Iterator[Diagnostic]:
@@ -683,102 +676,3 @@ def _explain(old: str, sites: list[BrokenImport], destination: _Destination) -> 
             "its body changed too: check that it is the same model."
         )
     return " ".join(text)
-
-
-# ---------------------------------------------------------------- alembic env.py
-
-
-def _check_alembic_env(index: ProjectIndex) -> list[Diagnostic]:
-    """env.py files whose ``target_metadata`` misses model modules they never import."""
-    project = index.project
-    diagnostics = []
-    table_modules = None
-    for path in project.files_containing("target_metadata"):
-        if PurePosixPath(path).name != "env.py":
-            continue
-        line = _metadata_line(index, path)
-        if line is None or "import_module" in project.files[path]:
-            continue
-        if table_modules is None:
-            table_modules = _table_modules(index)
-        imported = _imported_closure(index, path)
-        by_package: dict[str, list[str]] = {}
-        for module in table_modules:
-            by_package.setdefault(module.rpartition(".")[0], []).append(module)
-        for package, modules in sorted(by_package.items()):
-            seen = [m for m in modules if m in imported]
-            missing = sorted(m for m in modules if m not in imported)
-            if not seen or not missing:
-                continue
-            listed = ", ".join(f"{m} ({', '.join(sorted(table_modules[m]))})" for m in missing)
-            diagnostics.append(
-                Diagnostic(
-                    "alembic autogenerate compares the database with target_metadata, but "
-                    f"this env.py never imports {listed}, directly or through {package}: "
-                    "their tables are not in the metadata, so autogenerate would drop them; "
-                    f"import them here or in {package}'s __init__.py",
-                    path=path,
-                    line=line,
-                    fixer=NAME,
-                    severity="warning",
-                )
-            )
-    return diagnostics
-
-
-_METADATA_VALUE = re.compile(r"=\s*[A-Za-z_][\w.]*\.metadata\s*(?:#.*)?$")
-
-
-def _metadata_line(index: ProjectIndex, path: str) -> int | None:
-    """The line of a top-level ``target_metadata = <something>.metadata``."""
-    lines = index.project.files[path].splitlines()
-    for definition in index.facts(path).definitions:
-        if (
-            definition.name == "target_metadata"
-            and definition.line == definition.end_line
-            and _METADATA_VALUE.search(lines[definition.line - 1])
-        ):
-            return definition.line
-    return None
-
-
-def _table_modules(index: ProjectIndex) -> dict[str, list[str]]:
-    """Module -> the tables it defines (classes with ``__tablename__`` or ``__table__``)."""
-    project = index.project
-    found: dict[str, list[str]] = {}
-    for path in index.table_paths():
-        module = project.module_name(path)
-        if module is None or project.is_package(path):
-            continue
-        for cls in index.classes(path):
-            if cls.maps_table:
-                found.setdefault(module, []).append(cls.name)
-    return found
-
-
-def _imported_closure(index: ProjectIndex, start: str) -> set[str]:
-    """Every project module importing ``start`` runs, transitively (parent packages included).
-
-    Imports anywhere in a file count (inside functions too): an over-approximation, so that a
-    module is only reported when nothing could import it.
-    """
-    project = index.project
-    seen: set[str] = set()
-    pending = [start]
-    visited_files: set[str] = set()
-    while pending:
-        path = pending.pop()
-        if path in visited_files or path not in index:
-            continue
-        visited_files.add(path)
-        for module, _ in index.imported_modules(path):
-            parts = module.split(".")
-            for i in range(1, len(parts) + 1):
-                name = ".".join(parts[:i])
-                if name in seen:
-                    continue
-                target = project.resolve_from(path, name)
-                if target is not None:
-                    seen.add(name)
-                    pending.append(target)
-    return seen

@@ -1,0 +1,3 @@
+from app.db.base import Base  # noqa
+
+target_metadata = Base.metadata

@@ -1,0 +1,1 @@
+"""The models; app.db.base imports them all for alembic."""

@@ -1,0 +1,10 @@
+from sqlalchemy import Column, Integer, String
+
+from app.db.base_class import Base
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id = Column(Integer, primary_key=True, index=True)
+    name = Column(String, index=True)

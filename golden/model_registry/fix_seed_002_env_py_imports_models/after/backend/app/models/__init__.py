@@ -1,0 +1,1 @@
+"""SQLAlchemy models; import each module where its tables are needed."""

@@ -1,0 +1,3 @@
+from app.schemas.project import ProjectCreate, ProjectResponse
+
+__all__ = ["ProjectCreate", "ProjectResponse"]

@@ -1,0 +1,4 @@
+from .project import Project
+from .user import User
+
+__all__ = ["Project", "User"]

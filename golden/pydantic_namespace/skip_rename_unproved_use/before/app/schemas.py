@@ -1,0 +1,6 @@
+from pydantic import BaseModel
+
+
+class Prediction(BaseModel):
+    model_name: str
+    score: float

@@ -1,0 +1,3 @@
+from uploads.service import store
+
+assert store("a.txt", b"abc", "text/plain").filename == "a.txt"

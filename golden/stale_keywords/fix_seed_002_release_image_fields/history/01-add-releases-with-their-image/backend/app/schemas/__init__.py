@@ -1,0 +1,3 @@
+from app.schemas.release import Release, ReleaseCreate, ReleaseWithImage
+
+__all__ = ["Release", "ReleaseCreate", "ReleaseWithImage"]

@@ -1,0 +1,3 @@
+from thirdparty.models import SharedBase
+
+VendorModel = SharedBase
