@@ -34,12 +34,9 @@ import json
 import os
 import platform
 import re
-import resource
 import shutil
-import statistics
 import subprocess
 import sys
-import tarfile
 import time
 import tokenize
 from collections import Counter
@@ -47,15 +44,24 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+import _common
+from _common import (
+    BENCH,
+    PRISTINE,
+    WORK,
+    Timing,
+    best,
+    clean_env,
+    ensure_venv,
+    fresh_copy,
+    run_timed,
+)
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # fixup supports 3.10, where tomli is its dependency
     import tomli as tomllib
 
-BENCH = Path(__file__).resolve().parent
-WORK = BENCH / ".work"
-SDISTS = WORK / "sdists"
-PRISTINE = WORK / "pristine"
 RUNS = WORK / "runs"
 ECO_VENV = WORK / "eco-venv"
 VENV_BIN = Path(sys.executable).parent
@@ -96,51 +102,7 @@ def load_packages() -> tuple[list[Package], list[str]]:
 
 
 def fetch(package: Package) -> Path:
-    """The pristine sdist tree, downloaded with pip and unpacked once."""
-    tree = PRISTINE / f"{package.name}-{package.version}"
-    if tree.is_dir():
-        return tree
-    SDISTS.mkdir(parents=True, exist_ok=True)
-    archive = _find_sdist(package)
-    if archive is None:
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pip",
-                "download",
-                "--no-deps",
-                "--no-binary",
-                ":all:",
-                "--dest",
-                str(SDISTS),
-                f"{package.name}=={package.version}",
-            ],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        archive = _find_sdist(package)
-        if archive is None:
-            raise SystemExit(f"pip downloaded no sdist for {package.label}")
-    staging = PRISTINE / f".staging-{package.name}"
-    shutil.rmtree(staging, ignore_errors=True)
-    with tarfile.open(archive) as tar:
-        if hasattr(tarfile, "data_filter"):  # Python >= 3.10.12: refuse odd members
-            tar.extractall(staging, filter="data")
-        else:  # older patch releases
-            tar.extractall(staging)  # a pinned sdist from PyPI
-    (top,) = staging.iterdir()
-    top.rename(tree)
-    staging.rmdir()
-    return tree
-
-
-def _find_sdist(package: Package) -> Path | None:
-    wanted = f"{package.name}-{package.version}".lower().replace("_", "-")
-    for path in SDISTS.glob("*.tar.gz"):
-        if path.name.lower().replace("_", "-").removesuffix(".tar.gz") == wanted:
-            return path
-    return None
+    return _common.fetch(package.name, package.version)
 
 
 # Written for this benchmark (no project's code): the shapes on which ruff and absolufy-imports
@@ -253,18 +215,6 @@ def write_edge_tree() -> Path:
     return tree
 
 
-def fresh_copy(pristine: Path, dest: Path) -> Path:
-    """A copy of the pristine tree as its own git repository with everything committed: the
-    state a user runs the tools in (fixup lists files with git and refuses dirty files)."""
-    shutil.rmtree(dest, ignore_errors=True)
-    shutil.copytree(pristine, dest, symlinks=True)
-    git = ["git", "-C", str(dest), "-c", "user.name=bench", "-c", "user.email=bench@localhost"]
-    subprocess.run([*git, "init", "-q"], check=True)
-    subprocess.run([*git, "add", "-A", "-f", "."], check=True)
-    subprocess.run([*git, "commit", "-q", "--no-verify", "-m", "pristine"], check=True)
-    return dest
-
-
 def source_files(tree: Path, source: str) -> list[Path]:
     return sorted(p for p in (tree / source).rglob("*.py") if p.is_file())
 
@@ -304,38 +254,6 @@ def tool_command(tool: str, tree: Path, package: Package, config: Path) -> list[
         files = [str(p) for p in source_files(tree, package.source)]
         return [str(VENV_BIN / "absolufy-imports"), "--application-directories", source, *files]
     raise ValueError(tool)
-
-
-@dataclasses.dataclass(frozen=True)
-class Timing:
-    wall: float
-    #: CPU seconds (user + system) of the process and every process it waited for: less
-    #: sensitive than wall time to other work on a shared machine.
-    cpu: float
-
-
-def run_timed(
-    command: Sequence[str], cwd: Path, env: dict[str, str] | None = None
-) -> tuple[Timing, subprocess.CompletedProcess[str]]:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    done = subprocess.run(
-        command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
-    )
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
-    return Timing(wall, cpu), done
-
-
-def best(timings: list[Timing]) -> dict[str, Any]:
-    return {
-        "best": min(t.wall for t in timings),
-        "best_cpu": min(t.cpu for t in timings),
-        "median": statistics.median(t.wall for t in timings),
-        "times": [t.wall for t in timings],
-        "cpu_times": [t.cpu for t in timings],
-    }
 
 
 def time_tool(
@@ -700,22 +618,6 @@ print(json.dumps({"results": results, "imported_from": where}))
 """
 
 
-def ensure_eco_venv(requirements: list[str]) -> Path:
-    python = ECO_VENV / "bin" / "python"
-    marker = ECO_VENV / "requirements.txt"
-    wanted = "\n".join(requirements) + "\n"
-    if not (python.exists() and marker.exists() and marker.read_text() == wanted):
-        shutil.rmtree(ECO_VENV, ignore_errors=True)
-        subprocess.run([sys.executable, "-m", "venv", str(ECO_VENV)], check=True)
-        subprocess.run(
-            [str(python), "-m", "pip", "install", "-q", *requirements],
-            check=True,
-            stderr=subprocess.DEVNULL,
-        )
-        marker.write_text(wanted)
-    return python
-
-
 def import_everything(python: Path, tree: Path, package: Package) -> dict[str, Any]:
     source = tree / package.source
     done = subprocess.run(
@@ -724,7 +626,7 @@ def import_everything(python: Path, tree: Path, package: Package) -> dict[str, A
         capture_output=True,
         text=True,
         timeout=600,
-        env=_clean_env(),
+        env=clean_env(),
     )
     if done.returncode != 0:
         return {"error": done.stderr[-2000:]}
@@ -754,7 +656,7 @@ def run_tests(python: Path, tree: Path, package: Package, quick: bool) -> dict[s
     shown = " ".join(["pytest", *args]).replace("{source}", package.source)
     args = [a.replace("{source}", source) for a in args]
     env = {
-        **_clean_env(),
+        **clean_env(),
         **{k: v.replace("{source}", source) for k, v in package.tests.get("env", {}).items()},
     }
     command = [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rfE", *args]
@@ -785,14 +687,6 @@ def run_tests(python: Path, tree: Path, package: Package, quick: bool) -> dict[s
         "failed": failed,
         "seconds": seconds,
     }
-
-
-def _clean_env() -> dict[str, str]:
-    env = {
-        k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")
-    }
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
-    return env
 
 
 # ---------------------------------------------------------------------------- report
@@ -1097,7 +991,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     WORK.mkdir(parents=True, exist_ok=True)
     config = WORK / "fixup.toml"
     config.write_text(FIXUP_CONFIG)
-    python = ensure_eco_venv(requirements)
+    python = ensure_venv(ECO_VENV, requirements)
     if args.only:
         packages = [p for p in packages if p.name in args.only]
     trees = [(p, fetch(p)) for p in packages]

@@ -23,6 +23,7 @@ import sys
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, Literal
 
 from fixup.codemods.bindings import ImportFacts, ModuleBindings, module_bindings
@@ -635,6 +636,7 @@ class ProjectIndex:
         facts = self.store.get_many([project.files[p] for p in paths])
         self._facts: dict[str, FileFacts] = dict(zip(paths, facts, strict=True))
         self._bindings: dict[str, set[str] | None] = {}
+        self._loaded_by: dict[str, set[str]] | None = None
 
     def for_project(self, project: Project) -> ProjectIndex:
         """The index of another snapshot of the same run (facts of unchanged files reused)."""
@@ -674,6 +676,45 @@ class ProjectIndex:
                 yield f"{source}.{name}", line
         for module, _, line in facts.plain_imports:
             yield module, line
+
+    def share_a_process(self, first: str, second: str) -> bool:
+        """Can ``first`` and ``second`` be loaded in one process: is there a file (either of
+        them included) whose imports, followed through the project, load both? Two standalone
+        scripts, or two apps that never import each other, never do."""
+        return not self._loaders(first).isdisjoint(self._loaders(second))
+
+    def _loaders(self, path: str) -> set[str]:
+        """Every file that loads ``path`` when it runs (``path`` itself included)."""
+        if self._loaded_by is None:
+            self._loaded_by = {}
+            for importer in self._facts:
+                for loaded in self._loads(importer):
+                    self._loaded_by.setdefault(loaded, set()).add(importer)
+        found, pending = {path}, [path]
+        while pending:
+            for importer in self._loaded_by.get(pending.pop(), ()):
+                if importer not in found:
+                    found.add(importer)
+                    pending.append(importer)
+        return found
+
+    def _loads(self, path: str) -> set[str]:
+        """The project files ``path`` loads directly: what it imports (anywhere in the file),
+        and the ``__init__`` of every package above it (importing a module runs them)."""
+        loaded = set()
+        for module, _ in self.imported_modules(path):
+            target = self.project.resolve_from(path, module)
+            if target is not None:
+                loaded.add(target)
+        folder = PurePosixPath(path).parent
+        while folder != PurePosixPath("."):
+            init = f"{folder}/__init__.py"
+            if init not in self._facts:
+                break
+            if init != path:
+                loaded.add(init)
+            folder = folder.parent
+        return loaded
 
     # ---------------------------------------------------------------- per module
 

@@ -444,7 +444,17 @@ def parse_module(text: str) -> cst.Module:
     key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
     module = _PARSE_CACHE.get(key)
     if module is None:
-        module = cst.parse_module(text)
+        try:
+            module = cst.parse_module(text)
+        except (cst.CSTLogicError, RecursionError) as exc:
+            # libcst gives up on some valid code (newer syntax, deep nesting): callers handle
+            # it as they handle code that does not parse, so the run goes on without this file.
+            raise cst.ParserSyntaxError(
+                f"libcst cannot read this file ({type(exc).__name__}: {exc})",
+                lines=text.splitlines(keepends=True) or [""],
+                raw_line=1,
+                raw_column=0,
+            ) from exc
         _PARSE_CACHE[key] = module
     return module
 

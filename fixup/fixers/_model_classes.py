@@ -290,6 +290,10 @@ def _read_class(node: ast.ClassDef, imports: dict[str, str]) -> ClassFacts:
             members.add(statement.name)
             if statement.name == "Config":
                 config = Config("class", statement.lineno, _class_config(statement))
+        elif isinstance(statement, (ast.If, ast.Try, ast.For, ast.While, ast.With, ast.Match)):
+            # Fields or an __init__ declared under a condition (`if TYPE_CHECKING:` ... `else:`,
+            # SQLAlchemy's Range): what the class accepts cannot be read off its body.
+            dynamic = True
     return ClassFacts(
         name=node.name,
         line=node.lineno,

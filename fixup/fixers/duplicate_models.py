@@ -68,6 +68,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 
 import libcst as cst
 
@@ -196,13 +197,34 @@ def _groups(index: ProjectIndex, out: Plan) -> list[list[str]]:
     for paths in by_folder.values():
         for i, first in enumerate(paths):
             for second in paths[i + 1 :]:
-                if _duplicates(first, second, index, tables, out, reported):
+                if _may_meet(index, first, second) and _duplicates(
+                    first, second, index, tables, out, reported
+                ):
                     parent[find(second)] = find(first)
                     parent.setdefault(first, first)
     groups: dict[str, list[str]] = {}
     for path in parent:
         groups.setdefault(find(path), []).append(path)
     return sorted((sorted(g) for g in groups.values() if len(g) > 1), key=lambda g: g[0])
+
+
+def _may_meet(index: ProjectIndex, first: str, second: str) -> bool:
+    """Can two model modules meet in one metadata? Yes when some file loads both, or when they
+    are modules of one package (a dead copy in the app's package is still the app's). Two
+    standalone scripts (in folders without ``__init__.py``) or two apps that never import each
+    other never do: their tables are not duplicates of each other."""
+    if index.share_a_process(first, second):
+        return True
+    project = index.project
+
+    def package(path: str) -> tuple[str | None, str] | None:
+        name = project.module_name(path)
+        if name is None or f"{PurePosixPath(path).parent}/__init__.py" not in project.files:
+            return None  # a standalone script
+        return project.import_root(path), name.split(".")[0]
+
+    first_package = package(first)
+    return first_package is not None and first_package == package(second)
 
 
 def _duplicates(
@@ -737,11 +759,19 @@ def plan(ctx: FixerContext) -> Iterator[Fix | Diagnostic]:
 def _still_duplicated(index: ProjectIndex) -> list[Diagnostic]:
     """Tables still mapped twice in one package tree (in different folders, or left alone)."""
     diagnostics = []
-    for (_, table), entries in sorted(_tables_by_tree(index).items()):
+    for (_, table), all_entries in sorted(_tables_by_tree(index).items()):
+        # Only copies that can be loaded together clash (not two standalone scripts).
+        entries = [
+            (path, cls)
+            for path, cls in all_entries
+            if any(other != path and _may_meet(index, path, other) for other, _ in all_entries)
+        ]
         paths = {path for path, _ in entries}
         if len(paths) < 2:
             continue
-        where = " and ".join(f"{path}:{cls.line} ({cls.name})" for path, cls in entries)
+        shown = [f"{path}:{cls.line} ({cls.name})" for path, cls in entries[:3]]
+        more = f" and {len(entries) - 3} more" if len(entries) > 3 else ""
+        where = " and ".join(shown) + more
         diagnostics.append(
             Diagnostic(
                 f"table {table!r} is mapped more than once: {where}; keep one and import it everywhere",

@@ -1,0 +1,3 @@
+from shapes.ranges import Span
+
+WHOLE = Span(0, 10, bounds="[]")
