@@ -36,7 +36,7 @@ from rich.console import Console
 
 from fixup import __version__
 from fixup.config import Config, ConfigError
-from fixup.fix import Fix, Provenance
+from fixup.fix import Fix, Provenance, Report
 from fixup.forge import (
     ForgeError,
     GitHub,
@@ -71,10 +71,9 @@ from fixup.git import (
     tree_modes,
     update_branch,
 )
-from fixup.pipeline import Report
 from fixup.project import Project
 from fixup.report import fix_diff, folded_diff
-from fixup.sinks import RefusedError
+from fixup.sinks import Emit, RefusedError, print_skipped
 from fixup.textio import TextFormat, encode
 
 DEFAULT_BRANCH = "fixup/auto"
@@ -541,6 +540,21 @@ def same_content(repo: GitRepo, base: str, old_tip: str, new_tip: str) -> bool:
 
 
 # -------------------------------------------------------------------- the CLI's entry
+
+
+@dataclass(frozen=True)
+class BranchSink:
+    """``--branch``: commit the fixes on a branch; with ``--pr`` also push it and open or
+    update the pull request (the ``Sink`` the CLI chooses for them)."""
+
+    run: BranchRun
+
+    def deliver(self, report: Report, err: Console, *, quiet: bool, emit: Emit) -> int:
+        if not quiet:
+            print_skipped(report, err)
+        code = finish(self.run, report, err, quiet=quiet)
+        emit(code == EXIT_OK)
+        return code
 
 
 def finish(run: BranchRun, report: Report, err: Console, *, quiet: bool) -> int:

@@ -63,7 +63,8 @@ class Cache:
             self._new[key] = value
 
     def save(self) -> None:
-        if self._file is None or self._new == self._old:
+        # A run that never asked (another fixer's run, say) keeps what the cache holds.
+        if self._file is None or self._new == self._old or (self._old is None and not self._new):
             return
         try:
             self._file.parent.mkdir(parents=True, exist_ok=True)

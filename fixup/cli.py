@@ -8,7 +8,7 @@ import os
 import signal
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -21,12 +21,13 @@ from fixup.config import ConfigError
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from fixup.branch import BranchFlags
+    from fixup.branch import BranchFlags, BranchRun
     from fixup.config import Config
     from fixup.fix import Diagnostic
     from fixup.fixers import Fixer
     from fixup.pipeline import Report
     from fixup.project import Project
+    from fixup.sinks import Sink
     from fixup.verify import Verification
 
 #: ``fixup doctor --timeout``'s default: doctor's DEFAULT_TIMEOUT, written here because
@@ -381,13 +382,11 @@ def _fix(
     exit_non_zero_on_fix: bool = False,
 ) -> int:
     from fixup.config import load_config
-    from fixup.fix import changed_files
     from fixup.project import Project
     from fixup.report import print_text, write_patch
     from fixup.runcache import cache_for, run_key
     from fixup.runcache import load as load_run
     from fixup.runcache import save as save_run
-    from fixup.sinks import Interrupted, RefusedError, applied_first, write_tree
 
     if not path.is_dir():
         raise ConfigError(f"{path}: no such folder")
@@ -446,74 +445,54 @@ def _fix(
 
     _print_diagnostics(report.diagnostics, err, quiet, verbose)
 
-    files = changed_files(report.fixes)
-    if check or dry_run:
-        emit(applied=False)
-        if not quiet:
-            if report.fixes:
-                err.print(
-                    f"{len(report.fixes)} fix{'es' * (len(report.fixes) != 1)} pending in "
-                    f"{len(files)} file{'s' * (len(files) != 1)}"
-                    + (
-                        ""
-                        if dry_run or output.format != "text"
-                        else "; preview them with --dry-run"
-                    )
-                    + (
-                        # In pre-commit's private virtualenv `fixup` is no command of the user's.
-                        "; apply them with the fixup hook: pre-commit run fixup --all-files."
-                        if os.environ.get("PRE_COMMIT") == "1"
-                        else "; run fixup without --dry-run/--check to apply."
-                    ),
-                    markup=False,
-                )
-            else:
-                err.print("Nothing to fix.", markup=False)
-            _print_skipped(report, err)
-        return _exit_status(report, err, quiet, pending=check and bool(report.fixes))
+    if branch_run is not None and verification is not None:
+        branch_run = dataclasses.replace(branch_run, verification=verification.markdown())
 
-    if branch_run is not None:
-        if not quiet:
-            _print_skipped(report, err)
-        if verification is not None:
-            branch_run = dataclasses.replace(branch_run, verification=verification.markdown())
-        from fixup.branch import finish as finish_branch
-
-        code = finish_branch(branch_run, report, err, quiet=quiet)
-        emit(applied=code == EXIT_OK)
-        return code if code != EXIT_OK else _exit_status(report, err, quiet, pending=False)
-    written: list[str] | None = None
-    try:
-        written = write_tree(
-            report, allow_dirty=allow_dirty, say=lambda note: err.print(note, markup=False)
-        )
-    except RefusedError:
-        emit(applied=False)
-        raise
-    except Interrupted as exc:
-        if not written or exc.detail:
-            raise
-        raise Interrupted(exc.signum, applied_first(len(written))) from None
-    emit(applied=True)
-    if not quiet:
-        for fix in report.fixes:
-            err.print(f"fixed [{fix.fixer}] {fix.title}", markup=False)
-        err.print(
-            f"Applied {len(report.fixes)} fix{'es' * (len(report.fixes) != 1)} to {len(written)} file{'s' * (len(written) != 1)}."
-            if report.fixes
-            else "Nothing to fix.",
-            markup=False,
-        )
-        _print_skipped(report, err)
-    if exit_non_zero_on_fix and written:
-        # The pre-commit hook: show what was applied, then fail because files changed.
+    def show_applied() -> None:
+        # The pre-commit hook: show what was applied (then the run fails because files changed).
         if output.format == "text" and output.color:
             print_text(report, sys.stdout, color=True)
         elif output.format == "text":
             write_patch(report, sys.stdout)
-        _exit_status(report, err, quiet, pending=True)
-        return EXIT_PENDING
-    return _exit_status(report, err, quiet, pending=False)
+
+    sink = _choose_sink(
+        dry_run,
+        check,
+        output.format,
+        allow_dirty,
+        branch_run,
+        show_applied if exit_non_zero_on_fix else None,
+    )
+    code = sink.deliver(report, err, quiet=quiet, emit=emit)
+    if code not in (EXIT_OK, EXIT_PENDING):
+        return code  # the branch sink refused: errors do not change that
+    return _exit_status(report, err, quiet, pending=code == EXIT_PENDING)
+
+
+def _choose_sink(
+    dry_run: bool,
+    check: bool,
+    output_format: str,
+    allow_dirty: bool,
+    branch_run: BranchRun | None,
+    on_fixed: Callable[[], None] | None = None,
+) -> Sink:
+    """Where the fixes go: the one place that decides it."""
+    from fixup.sinks import Preview, WorkingTree
+
+    if check or dry_run:
+        # In pre-commit's private virtualenv `fixup` is no command of the user's.
+        hint = (
+            "apply them with the fixup hook: pre-commit run fixup --all-files."
+            if os.environ.get("PRE_COMMIT") == "1"
+            else "run fixup without --dry-run/--check to apply."
+        )
+        return Preview(check=check, printed=dry_run or output_format != "text", apply_hint=hint)
+    if branch_run is not None:
+        from fixup.branch import BranchSink
+
+        return BranchSink(branch_run)
+    return WorkingTree(allow_dirty=allow_dirty, on_fixed=on_fixed)
 
 
 def _fixers(config: Config) -> list[Fixer]:
@@ -676,11 +655,6 @@ def _print_diagnostics(
             more = "" if len(shown) == len(same) - 1 else ", ..."
             text += f" ({len(same)} places; also {places}{more})"
         err.print(text, style=style, markup=False)
-
-
-def _print_skipped(report: Report, err: Console) -> None:
-    for fix, reason in report.skipped:
-        err.print(f"skipped [{fix.fixer}] {fix.title}: {reason}", style="yellow", markup=False)
 
 
 def _verify(report: Report, command: str, err: Console, quiet: bool) -> Verification | None:

@@ -2,8 +2,8 @@
 
 The check runs in the project's own interpreter (``--python``, else ``$VIRTUAL_ENV``'s, else
 ``python3`` on PATH), on a temporary copy of the project, so that nothing a module does at
-import time can touch the user's files. For each import root, one *probe* process (the
-``PROBE`` script below) starts with that root as its working folder and ``sys.path[0]``
+import time can touch the user's files (``fixup.sandbox``). For each import root, one *probe*
+process (``fixup/probe.py``) starts with that root as its working folder and ``sys.path[0]``
 (every other import root follows it on ``sys.path``),
 imports the heavy third-party libraries the stack uses once, then forks one child per module
 (one fresh process per module where ``fork`` is missing). A child imports its module and
@@ -33,12 +33,9 @@ import ast
 import json
 import os
 import re
-import shutil
-import signal
-import subprocess
 import tempfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, TextIO
@@ -46,10 +43,18 @@ from typing import Any, TextIO
 from fixup.config import ConfigError, find_pyproject, load_config
 from fixup.fix import Fix
 from fixup.fixers import all_fixers, select_fixers
-from fixup.git import GitError
 from fixup.pipeline import run
-from fixup.project import ConflictError, ImportRoots, Project
-from fixup.textio import TextFormat, encode
+from fixup.project import ConflictError, Project
+from fixup.sandbox import (
+    Interpreter,
+    InterpreterError,
+    find_interpreter,
+    install_probe,
+    run_in_session,
+    scratch_copy,
+    scratch_env,
+    write_job,
+)
 
 #: Seconds one module may take to import.
 DEFAULT_TIMEOUT = 30.0
@@ -63,14 +68,6 @@ PRELOAD = (
 
 #: Libraries not safe to import before ``fork`` (their threads or device state break children).
 _FORK_UNSAFE = frozenset({"grpc", "tensorflow", "torch", "jax", "ray"})
-
-#: Folders not copied into the scratch copy: version control, virtualenvs, caches.
-_NOT_COPIED = frozenset(
-    {
-        ".git", ".hg", ".svn", "node_modules", "__pycache__", ".mypy_cache", ".pytest_cache",
-        ".ruff_cache", ".tox", ".nox",
-    }
-)  # fmt: skip
 
 #: Text that marks a file holding SQLAlchemy models (imported together before configure_mappers).
 _MODEL_MARKERS = (
@@ -99,66 +96,6 @@ _FIXER_FOR_KIND = {
     "unexpected-keyword": "stale-keywords",
     "unresolved-relationship": "model-registry",
 }
-
-
-class InterpreterError(ConfigError):
-    """No usable interpreter for the project (a usage error: the CLI exits with status 2)."""
-
-
-# ---------------------------------------------------------------------------- the interpreter
-
-
-@dataclass(frozen=True)
-class Interpreter:
-    path: str
-    version: str
-    #: How it was chosen, for the report ("--python", "$VIRTUAL_ENV", "python3 on PATH").
-    source: str
-
-
-def find_interpreter(
-    explicit: str | None = None, env: Mapping[str, str] | None = None
-) -> Interpreter:
-    """The project's interpreter: ``explicit``, else the active virtualenv's, else python3 on PATH."""
-    env = os.environ if env is None else env
-    path_var = env.get("PATH", "")
-    if explicit:
-        found = explicit if Path(explicit).is_file() else shutil.which(explicit, path=path_var)
-        if found is None:
-            raise InterpreterError(f"--python {explicit}: no such interpreter")
-        return _probe_version(found, "--python")
-    venv = env.get("VIRTUAL_ENV")
-    if venv:
-        for candidate in (Path(venv) / "bin" / "python", Path(venv) / "Scripts" / "python.exe"):
-            if candidate.is_file():
-                return _probe_version(str(candidate), "$VIRTUAL_ENV")
-    for name in ("python3", "python"):
-        found = shutil.which(name, path=path_var)
-        if found is not None:
-            return _probe_version(found, f"{name} on PATH")
-    raise InterpreterError(
-        "no Python interpreter found: pass --python PATH, activate the project's virtualenv, "
-        "or put python3 on PATH"
-    )
-
-
-def _probe_version(path: str, source: str) -> Interpreter:
-    code = "import sys; print('%d.%d.%d' % sys.version_info[:3])"
-    try:
-        result = subprocess.run(
-            [path, "-c", code], capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise InterpreterError(f"{path} ({source}) does not run: {exc}") from None
-    version = result.stdout.strip()
-    if result.returncode != 0 or not re.fullmatch(r"\d+\.\d+\.\d+", version):
-        detail = (result.stderr.strip().splitlines() or ["no output"])[-1]
-        raise InterpreterError(f"{path} ({source}) is not a working Python interpreter: {detail}")
-    if tuple(int(p) for p in version.split(".")[:2]) < (3, 7):
-        raise InterpreterError(
-            f"{path} ({source}) is Python {version}; fixup doctor needs 3.7 or newer"
-        )
-    return Interpreter(path, version, source)
 
 
 def check_requires_python(interpreter: Interpreter, path: Path) -> str | None:
@@ -454,8 +391,7 @@ def check_imports(
     registered = {fixer.name for fixer in all_fixers()}
     with tempfile.TemporaryDirectory(prefix="fixup-probe-") as work_dir:
         work = Path(work_dir)
-        probe = work / "probe.py"
-        probe.write_text(PROBE)
+        probe = install_probe(work)
         roots_with_models = sorted({t.root for t in targets if t.models})
         for index, (root, root_targets) in enumerate(sorted(by_root.items())):
             mappers = None
@@ -535,32 +471,16 @@ def _run_probe(
         "mappers": mappers is not None,
         "mappers_key": mappers.key if mappers is not None else MAPPERS,
     }
-    job_path = work / "job.json"
-    job_path.write_text(json.dumps(job))
+    job_path = write_job(work, job)
     # The probe stops each module itself; this bound only catches a probe that is stuck.
     overall = timeout * (len(targets) * 1.5 + 3) + 60
-    # Its own session, so that a stuck probe goes with everything it started.
-    process = subprocess.Popen(
+    # What it reported before a time-out counts; the rest is "not checked".
+    run_in_session(
         [interpreter.path, str(probe), "run", str(job_path)],
         cwd=root_dir,
         env=scratch_env(tree, project),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
+        timeout=overall,
     )
-    try:
-        process.wait(timeout=overall)
-    except subprocess.TimeoutExpired:
-        pass  # what it reported so far counts; the rest is "not checked"
-    finally:
-        if process.poll() is None:  # stuck, or fixup itself was interrupted
-            with suppress(OSError):
-                if hasattr(os, "killpg"):
-                    os.killpg(process.pid, signal.SIGKILL)
-                else:  # pragma: no cover - Windows
-                    process.kill()
-            process.wait()
     records: dict[str, dict[str, Any]] = {}
     results = work / "results.jsonl"
     if results.is_file():
@@ -574,42 +494,6 @@ def _run_probe(
             if known is None or (known.get("status") == "ok" and record.get("status") != "ok"):
                 records[record["key"]] = record
     return records
-
-
-def installed_roots(roots: ImportRoots) -> list[str]:
-    """The import roots that are on ``sys.path`` wherever the app runs from: those the packaging
-    metadata or a ``src/`` layout declare (the package is installed), or the user declared.
-
-    A root found only from an entry script's position is not: a module importing from it
-    elsewhere fails for real.
-    """
-    installed = ("pyproject.toml packaging metadata", "src/ layout", "[tool.fixup] roots")
-    return [path for path in roots.paths if roots.sources.get(path, "") in installed]
-
-
-def scratch_env(
-    tree: Path, project: Project, base: Mapping[str, str] | None = None
-) -> dict[str, str]:
-    """The environment for running ``project`` from its scratch copy ``tree``.
-
-    The installed import roots of the copy come first on ``PYTHONPATH``, so an editable
-    install of the project does not import the user's files instead; ``PYTHONPATH`` entries
-    inside the project point at the copy; bytecode is not written.
-    """
-    env = dict(os.environ if base is None else base)
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
-    original = project.root.resolve()
-    entries = [str(tree / root) if root else str(tree) for root in installed_roots(project.roots)]
-    for entry in filter(None, env.get("PYTHONPATH", "").split(os.pathsep)):
-        try:
-            rel = Path(entry).resolve().relative_to(original)
-        except ValueError:
-            entries.append(entry)
-        else:
-            entries.append(str(tree / rel))
-    if entries:
-        env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(entries))
-    return env
 
 
 # ---------------------------------------------------------------------------- classification
@@ -770,101 +654,6 @@ def _location(record: Mapping[str, Any], tree: Path) -> tuple[str | None, int | 
             continue
         return rel.as_posix(), int(line) if line else None
     return None, None
-
-
-# ---------------------------------------------------------------------------- scratch copies
-
-
-@contextmanager
-def scratch_copy(project: Project, base: Project | None = None) -> Iterator[Path]:
-    """A temporary copy of the project's folder holding ``project``'s Python files; removed after.
-
-    Everything on disk is copied (configuration, templates, data files an import may read),
-    except version control, virtualenvs and caches; then every Python file is written as
-    ``project`` has it. Files ``base`` (the snapshot before the fixes) has and ``project``
-    does not were deleted by a fix and are removed; other files fixup did not read (excluded,
-    vendored) stay as they are.
-    """
-    original = project.root.resolve()
-    with tempfile.TemporaryDirectory(prefix="fixup-scratch-") as tmp:
-        tree = Path(tmp) / (original.name or "project")
-        _copy_tree(original, tree, _ignored_folders(base or project))
-        for path in set(base.files) - set(project.files) if base is not None else ():
-            (tree / path).unlink(missing_ok=True)
-        for path, text in project.files.items():
-            dest = tree / path
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            if dest.is_symlink():
-                dest.unlink()
-            fmt = project.formats.get(path) or TextFormat()
-            dest.write_bytes(encode(text, fmt))
-        yield tree.resolve()
-
-
-def _copy_tree(src: Path, dest: Path, ignored: frozenset[str] | None = None, rel: str = "") -> None:
-    """Copy ``src`` to ``dest``; a large folder git ignores (build output, data, caches) is
-    created empty instead, so that a check for its existence still passes."""
-    dest.mkdir(parents=True)
-    if ignored is None:
-        ignored = frozenset()
-    for entry in src.iterdir():
-        target = dest / entry.name
-        entry_rel = f"{rel}{entry.name}"
-        if entry.is_symlink():
-            # A link's content is copied for files; a linked folder could lead back into the
-            # user's files (or be huge), so it is left out.
-            if entry.is_file():
-                shutil.copyfile(entry, target)
-            continue
-        if entry.is_dir():
-            if entry.name in _NOT_COPIED or (entry / "pyvenv.cfg").exists():
-                continue
-            if entry_rel in ignored and not _small(entry):
-                target.mkdir()
-                continue
-            _copy_tree(entry, target, ignored, entry_rel + "/")
-        elif entry.is_file():
-            shutil.copy2(entry, target)
-
-
-#: An ignored folder is copied only below these sizes.
-_SMALL_FILES = 500
-_SMALL_BYTES = 20_000_000
-
-
-def _small(folder: Path) -> bool:
-    files = size = 0
-    for _, _, names in os.walk(folder):
-        files += len(names)
-        if files > _SMALL_FILES:
-            return False
-    for path in folder.rglob("*"):
-        with suppress(OSError):
-            size += path.stat().st_size if path.is_file() else 0
-        if size > _SMALL_BYTES:
-            return False
-    return True
-
-
-def _ignored_folders(project: Project) -> frozenset[str]:
-    """Project-relative folders that git ignores (empty without git)."""
-    repo = project.git
-    if repo is None:
-        return frozenset()
-    try:
-        out = repo.run(
-            "ls-files", "--others", "--ignored", "--exclude-standard", "--directory", "-z", "--",
-            repo.prefix or ".",
-        )  # fmt: skip
-    except GitError:
-        return frozenset()
-    folders = set()
-    for entry in out.split("\0"):
-        if entry.endswith("/"):
-            rel = repo.to_project_path(entry.rstrip("/"))
-            if rel:
-                folders.add(rel)
-    return frozenset(folders)
 
 
 # ---------------------------------------------------------------------------- the doctor's report
@@ -1312,12 +1101,6 @@ def run_doctor(
     return 0 if result.ok else 1
 
 
-# ---------------------------------------------------------------------------- the probe
-
-
-#: Runs inside the project's interpreter (Python 3.7+, standard library only). ``probe.py run
-#: JOB`` imports each target in a child process and appends one JSON line per target to the
-#: results file; the modules' own output goes to a log file, never into the results.
 def _jobs() -> int:
     """How many modules the probe imports at once: one per core, a few at most (imports wait on
     the disk too, and a module may start threads of its own)."""
@@ -1325,372 +1108,3 @@ def _jobs() -> int:
         len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     )
     return max(1, min(cores, 4))
-
-
-PROBE = r"""
-import faulthandler
-import importlib
-import inspect
-import json
-import os
-import re
-import signal
-import subprocess
-import sys
-import time
-import traceback
-
-
-def main():
-    mode, job_path = sys.argv[1], sys.argv[2]
-    with open(job_path) as f:
-        job = json.load(f)
-    job["job_path"] = job_path
-    setup(job)
-    if mode == "run":
-        coordinate(job)
-    else:
-        run_task(job, sys.argv[3])
-
-
-def setup(job):
-    os.chdir(job["root"])
-    sys.path[0] = job["root"]
-    sys.path[1:1] = job["paths"]
-    sys.dont_write_bytecode = True
-
-
-def coordinate(job):
-    fork = job["fork"] and hasattr(os, "fork")
-    if fork:
-        preload(job["preload"], job["timeout"])
-    ok_models = []
-    pending = list(enumerate(job["targets"]))
-    running = {}
-    while pending or running:
-        while pending and len(running) < job.get("jobs", 1):
-            index, target = pending.pop(0)
-            running[index] = start(job, str(index), fork, job["timeout"], target["key"])
-        for index, handle in list(running.items()):
-            if not poll(handle):
-                continue
-            del running[index]
-            records = finish(handle)
-            if index in job["models"] and records[0].get("status") == "ok":
-                ok_models.append(index)
-            append(job, records)
-        time.sleep(0.005)
-    ok_models.sort()
-    if job["mappers"]:
-        job["ok_models"] = ok_models
-        with open(job["job_path"], "w") as f:
-            json.dump(job, f)
-        timeout = job["timeout"] * (len(ok_models) + 1)
-        append(job, execute(job, "together", fork, timeout, job["mappers_key"]))
-
-
-class PreloadTimeout(Exception):
-    pass
-
-
-def preload(names, timeout):
-    def stop(signum, frame):
-        raise PreloadTimeout()
-
-    previous = signal.signal(signal.SIGALRM, stop)
-    saved_argv = list(sys.argv)
-    try:
-        for name in names:
-            sys.argv = [name]
-            signal.setitimer(signal.ITIMER_REAL, timeout)
-            try:
-                importlib.import_module(name)
-            except BaseException:
-                pass
-            finally:
-                signal.setitimer(signal.ITIMER_REAL, 0)
-    finally:
-        signal.signal(signal.SIGALRM, previous)
-        sys.argv = saved_argv
-
-
-def append(job, records):
-    with open(job["results"], "a") as f:
-        for record in records:
-            f.write(json.dumps(record) + "\n")
-
-
-def execute(job, task, fork, timeout, key):
-    handle = start(job, task, fork, timeout, key)
-    while not poll(handle):
-        time.sleep(0.005)
-    return finish(handle)
-
-
-def start(job, task, fork, timeout, key):
-    # Start importing one task in a child; poll() says when it is over, finish() what it did.
-    base = os.path.join(job["work"], "task-" + task)
-    for suffix in (".json", ".log", ".stack"):
-        if os.path.exists(base + suffix):
-            os.remove(base + suffix)
-    handle = {"base": base, "key": key, "deadline": time.monotonic() + timeout + 5,
-              "killed": False, "code": None, "signal": None}
-    if fork:
-        pid = os.fork()
-        if pid == 0:
-            try:
-                # Its own process group: whatever the module starts is stopped with it.
-                os.setpgid(0, 0)
-                run_task(job, task, timeout)
-            finally:
-                os._exit(70)
-        try:
-            os.setpgid(pid, pid)  # also here: whichever of the two runs first
-        except OSError:
-            pass
-        handle["pid"] = pid
-    else:
-        command = [sys.executable, os.path.abspath(__file__), "task", job["job_path"], task]
-        proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL, **new_group())
-        handle["pid"] = proc.pid
-        handle["proc"] = proc
-    return handle
-
-
-def poll(handle):
-    # True once the child is over (done, or killed at its deadline).
-    pid = handle["pid"]
-    proc = handle.get("proc")
-    if proc is not None:
-        returncode = proc.poll()
-        done = returncode is not None
-    else:
-        finished, status = os.waitpid(pid, os.WNOHANG)
-        done = bool(finished)
-    if not done:
-        if time.monotonic() <= handle["deadline"]:
-            return False
-        kill_group(pid)
-        proc.wait() if proc is not None else os.waitpid(pid, 0)
-        handle["killed"] = True
-        return True
-    kill_group(pid)
-    if proc is not None:
-        if returncode < 0:
-            handle["signal"] = -returncode
-        else:
-            handle["code"] = returncode
-    elif os.WIFSIGNALED(status):
-        handle["signal"] = os.WTERMSIG(status)
-    else:
-        handle["code"] = os.WEXITSTATUS(status)
-    return True
-
-
-def finish(handle):
-    base, key = handle["base"], handle["key"]
-    killed, code, signal_number = handle["killed"], handle["code"], handle["signal"]
-    records = None
-    if os.path.exists(base + ".json"):
-        try:
-            with open(base + ".json") as f:
-                records = json.load(f)
-        except ValueError:
-            records = None
-    output = tail(base + ".log")
-    stack = tail(base + ".stack")
-    if records is None:
-        record = {"key": key, "output": output}
-        if killed or stack.strip():
-            record.update(status="timeout", stack=stack, frames=stack_frames(stack))
-        elif signal_number is not None:
-            record.update(status="crash", signal=signal_number)
-        else:
-            record.update(status="exit", code=code, how="the process ended with exit code %s" % code)
-        records = [record]
-    else:
-        for record in records:
-            if record.get("status") != "ok":
-                record["output"] = output
-    return records
-
-
-def kill_group(pid):
-    try:
-        if hasattr(os, "killpg"):
-            os.killpg(pid, signal.SIGKILL)
-        else:
-            os.kill(pid, signal.SIGTERM)
-    except OSError:
-        pass
-
-
-def new_group():
-    if os.name == "posix":
-        return {"start_new_session": True}
-    return {"creationflags": getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)}
-
-
-def tail(path, size=4000):
-    try:
-        with open(path, "rb") as f:
-            f.seek(0, 2)
-            f.seek(max(0, f.tell() - size))
-            return f.read().decode("utf-8", "replace")
-    except OSError:
-        return ""
-
-
-def stack_frames(stack):
-    # faulthandler prints the most recent call first: reverse to innermost-last.
-    frames = re.findall(r'File "(.*)", line (\d+)', stack)
-    return [[name, int(line)] for name, line in reversed(frames)]
-
-
-def run_task(job, task, timeout=None):
-    base = os.path.join(job["work"], "task-" + task)
-    if timeout is None:
-        timeout = job["timeout"]
-        if task == "together":
-            timeout *= len(job.get("ok_models", [])) + 1
-    log = os.open(base + ".log", os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
-    devnull = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(devnull, 0)
-    os.dup2(log, 1)
-    os.dup2(log, 2)
-    stack = open(base + ".stack", "w")
-    faulthandler.dump_traceback_later(timeout, exit=True, file=stack)
-    real_exit = os._exit
-
-    def recording_exit(code):
-        frames = [[f.filename, f.lineno] for f in traceback.extract_stack()[:-1]]
-        write(base, [{"key": current[0], "status": "exit", "code": code,
-                      "how": "os._exit(%r)" % (code,), "frames": frames}])
-        real_exit(code)
-
-    current = [job["mappers_key"]]
-    os._exit = recording_exit
-    if task == "together":
-        records = together(job, current)
-    else:
-        target = job["targets"][int(task)]
-        current[0] = target["key"]
-        records = [import_one(target)]
-    faulthandler.cancel_dump_traceback_later()
-    write(base, records)
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except BaseException:
-        pass
-    real_exit(0)
-
-
-def write(base, records):
-    with open(base + ".tmp", "w") as f:
-        json.dump(records, f)
-    os.replace(base + ".tmp", base + ".json")
-
-
-def import_one(target):
-    sys.argv = [target["file"]]
-    try:
-        if target["lines"] is not None:
-            run_imports(target["file"], target["lines"])
-        else:
-            importlib.import_module(target["module"])
-    except SystemExit as exc:
-        record = describe(target["key"], exc)
-        record.update(status="exit", how="sys.exit(%r)" % (exc.code,))
-        return record
-    except BaseException as exc:
-        return describe(target["key"], exc)
-    return {"key": target["key"], "status": "ok"}
-
-
-def run_imports(filename, lines):
-    # Only these module-level import statements of the file, with its own name and lines.
-    import ast
-    import tokenize
-
-    with tokenize.open(filename) as f:
-        source = f.read()
-    body = [node for node in ast.parse(source, filename).body if node.lineno in lines]
-    try:
-        module = ast.Module(body=body, type_ignores=[])
-    except TypeError:
-        module = ast.Module(body=body)
-    namespace = {"__name__": "__fixup_alembic_env__", "__file__": filename}
-    exec(compile(module, filename, "exec"), namespace)
-
-
-def together(job, current):
-    records = []
-    for index in job.get("ok_models", []):
-        target = job["targets"][index]
-        current[0] = target["key"]
-        record = import_one(target)
-        if record["status"] != "ok":
-            record["together"] = True
-            records.append(record)
-    current[0] = job["mappers_key"]
-    try:
-        import sqlalchemy.orm
-    except Exception:
-        records.append({"key": job["mappers_key"], "status": "skipped"})
-        return records
-    try:
-        sqlalchemy.orm.configure_mappers()
-    except Exception as exc:
-        record = describe(job["mappers_key"], exc)
-        record["frames"] += locate_mapper(str(exc), job["project"])
-        records.append(record)
-    else:
-        records.append({"key": job["mappers_key"], "status": "ok"})
-    return records
-
-
-def locate_mapper(message, project):
-    # "Mapper[User(users)]" names the class whose configuration failed; "Multiple classes found
-    # for path "Rule"" names the ambiguous class (the first definition is shown).
-    names = re.findall(r"Mapper\[(\w+)\(", message) + re.findall(r'classes found for path "(\w+)"', message)
-    for name in names:
-        found = []
-        for module in list(sys.modules.values()):
-            filename = getattr(module, "__file__", None) or ""
-            if not os.path.abspath(filename).startswith(project):
-                continue
-            cls = getattr(module, name, None)
-            if inspect.isclass(cls) and cls.__module__ == module.__name__:
-                try:
-                    found.append([filename, inspect.getsourcelines(cls)[1]])
-                except (OSError, TypeError):
-                    found.append([filename, None])
-        if found:
-            return [sorted(found)[0]]
-    return []
-
-
-def describe(key, exc):
-    frames = [[f.filename, f.lineno] for f in traceback.extract_tb(exc.__traceback__)]
-    if isinstance(exc, SyntaxError) and exc.filename:
-        frames.append([exc.filename, exc.lineno])
-    names = []
-    for cls in type(exc).__mro__:
-        names.append("%s.%s" % (cls.__module__, getattr(cls, "__qualname__", cls.__name__)))
-    text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-    return {
-        "key": key,
-        "status": "error",
-        "types": names,
-        "message": str(exc)[:4000],
-        "name": getattr(exc, "name", None) if isinstance(exc, ImportError) else None,
-        "frames": frames,
-        "traceback": text[-6000:],
-    }
-
-
-if __name__ == "__main__":
-    main()
-"""

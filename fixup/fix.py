@@ -1,10 +1,14 @@
-"""What fixers produce: fixes (reviewable units of change) and diagnostics (what they left alone)."""
+"""What fixers produce: fixes (reviewable units of change) and diagnostics (what they left
+alone); and what a run produces from them, the ``Report`` every sink reads."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, TypeAlias
+
+if TYPE_CHECKING:
+    from fixup.project import Project
 
 
 @dataclass(frozen=True)
@@ -83,9 +87,18 @@ class Diagnostic:
         return f"{prefix}{self.message}{origin}"
 
 
+#: What a fixer's ``plan`` yields, one at a time.
+PlanItem: TypeAlias = Fix | Diagnostic
+
+
 @dataclass
 class Plan:
-    """A fixer's answer: the fixes it proposes and what it reports."""
+    """A fixer's answer, all at once: the fixes it proposes and what it reports.
+
+    A fixer whose fixes are independent returns a ``Plan``; one whose later fixes build on
+    earlier ones yields them one at a time instead (see ``fixup.fixers``). Iterating a plan
+    gives its diagnostics, then its fixes, as the pipeline reads them.
+    """
 
     fixes: list[Fix] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -93,6 +106,27 @@ class Plan:
     def extend(self, other: Plan) -> None:
         self.fixes.extend(other.fixes)
         self.diagnostics.extend(other.diagnostics)
+
+    def __iter__(self) -> Iterator[PlanItem]:
+        yield from self.diagnostics
+        yield from self.fixes
+
+
+@dataclass
+class Report:
+    """The outcome of a run, before anything is written: what every sink reads."""
+
+    before: Project
+    after: Project
+    #: Fixes applied to ``after``, in pipeline order.
+    fixes: list[Fix] = field(default_factory=list)
+    #: Fixes not applied, with the reason (unsafe without opt-in, or stale).
+    skipped: list[tuple[Fix, str]] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.fixes)
 
 
 def changed_files(fixes: Sequence[Fix]) -> list[str]:

@@ -17,9 +17,8 @@ from typing import Any, Literal
 from urllib.parse import quote
 
 from fixup import __version__
-from fixup.fix import Diagnostic, Fix
+from fixup.fix import Diagnostic, Fix, Report
 from fixup.fixers import Fixer, all_fixers
-from fixup.pipeline import Report
 from fixup.project import Project
 from fixup.report import (
     Location,

@@ -195,6 +195,21 @@ def file_history(repo: GitRepo, project_path: str, rev: str = "HEAD") -> FileHis
     return FileHistory(tuple(versions), count, shallow, oldest)
 
 
+def history_state(repo: GitRepo, rev: str) -> tuple[str, tuple[str, ...]] | None:
+    """What the history below ``rev`` depends on: the commit's sha and, in a shallow clone,
+    the boundary commits (``git fetch --deepen`` moves them); None when ``rev`` names no commit.
+    """
+    sha = resolve_commit(repo, rev)
+    if sha is None:
+        return None
+    shallow_file = run_plumbing(repo, "rev-parse", "--git-path", "shallow").decode().strip()
+    try:
+        boundary = (repo.toplevel / shallow_file).read_text().split()
+    except FileNotFoundError:
+        boundary = []
+    return sha, tuple(sorted(boundary))
+
+
 def existing_paths(repo: GitRepo, commit: str, toplevel_paths: list[str]) -> set[str]:
     """Those of the paths (relative to the top level) that ``commit``'s tree holds."""
     if not toplevel_paths:

@@ -1,34 +1,30 @@
-"""The pipeline: each fixer plans against the snapshot left by the ones before it."""
+"""The pipeline: each fixer plans against the snapshot left by the ones before it, and the
+pipeline is the one place where fixes are applied.
+
+A fixer's plan is a stream of fixes and diagnostics. Each fix is decided here as soon as the
+fixer yields it: applied to the snapshot, or skipped with the reason (unsafe without
+``--unsafe-fixes``; stale, when the files it edits changed since it was planned; not proved,
+see ``fixup.proof``: reported as an error). The fixer
+goes on only after that, reading ``ctx.project``, so a fix it plans next is planned on what
+will really be written, never on a fix the pipeline refused.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from fixup.cache import Cache
 from fixup.config import Config
-from fixup.fix import Diagnostic, Fix
+from fixup.fix import Diagnostic, Fix, Plan, PlanItem, Report
 from fixup.fixers import Fixer, FixerContext
+from fixup.history import History
 from fixup.index import FactStore
 from fixup.project import ConflictError, Project
 from fixup.proof import disproof
 
+__all__ = ["Report", "propose", "run", "run_plan"]
 
-@dataclass
-class Report:
-    """The outcome of a run, before anything is written."""
-
-    before: Project
-    after: Project
-    #: Fixes applied to ``after``, in pipeline order.
-    fixes: list[Fix] = field(default_factory=list)
-    #: Fixes not applied, with the reason (unsafe without opt-in, or stale).
-    skipped: list[tuple[Fix, str]] = field(default_factory=list)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.fixes)
+UNSAFE = "may change behaviour; apply it with --unsafe-fixes"
 
 
 def run(
@@ -41,6 +37,7 @@ def run(
     facts: FactStore | None = None,
 ) -> Report:
     report = Report(before=project, after=project, diagnostics=list(project.diagnostics))
+    history = History.of(project, use_cache=use_cache)
     if facts is None:
         facts = FactStore(Cache.for_project(project.root, "index", enabled=use_cache))
     for fixer in fixers:
@@ -52,34 +49,71 @@ def run(
             options=fixer.resolve_options(config),
             cache=cache,
             config=config,
+            history=history,
             facts=facts,
         )
-        plan = fixer.plan(ctx)
+        run_plan(fixer.plan, ctx, report)
         cache.save()
-        report.diagnostics.extend(plan.diagnostics)
-        for fix in plan.fixes:
-            if not fix.safe and not config.unsafe_fixes:
-                report.skipped.append((fix, "may change behaviour; apply it with --unsafe-fixes"))
-                continue
-            try:
-                after = report.after.apply(fix)
-            except ConflictError as exc:
-                report.skipped.append((fix, str(exc)))
-                continue
-            failed = disproof(fix, report.after, after)
-            if failed is not None:
-                path, reason = failed
-                # An error: what the fix was for stays broken, and fixup could not prove a repair.
-                report.diagnostics.append(
-                    Diagnostic(
-                        f"not proposed: {fix.title}: {reason}",
-                        path=path,
-                        fixer=fix.fixer,
-                        severity="error",
-                    )
-                )
-                continue
-            report.after = after
-            report.fixes.append(fix)
+    history.save()
     facts.save()
     return report
+
+
+def run_plan(
+    plan: Callable[[FixerContext], Iterable[PlanItem]],
+    ctx: FixerContext,
+    report: Report,
+    *,
+    accept_unsafe: bool | None = None,
+) -> None:
+    """Drive one fixer's plan: decide each fix it yields, and move ``ctx.project`` and
+    ``report.after`` on with every fix applied. ``accept_unsafe`` defaults to the run's
+    ``--unsafe-fixes``."""
+    if accept_unsafe is None:
+        accept_unsafe = ctx.config.unsafe_fixes
+    ctx.project = report.after
+    for item in plan(ctx):
+        if isinstance(item, Diagnostic):
+            report.diagnostics.append(item)
+            continue
+        if not item.safe and not accept_unsafe:
+            report.skipped.append((item, UNSAFE))
+            continue
+        try:
+            after = report.after.apply(item)
+        except ConflictError as exc:
+            report.skipped.append((item, str(exc)))
+            continue
+        failed = disproof(item, report.after, after)
+        if failed is not None:
+            path, reason = failed
+            # An error: what the fix was for stays broken, and fixup could not prove a repair.
+            report.diagnostics.append(
+                Diagnostic(
+                    f"not proposed: {item.title}: {reason}",
+                    path=path,
+                    fixer=item.fixer,
+                    severity="error",
+                )
+            )
+            continue
+        report.after = after
+        report.fixes.append(item)
+        ctx.project = after
+
+
+def propose(plan: Callable[[FixerContext], Iterable[PlanItem]], ctx: FixerContext) -> Plan:
+    """Every fix one fixer proposes on its own, unsafe ones included, each applied before it
+    plans the next (for tests and benchmarks: the pipeline's loop, without the filter)."""
+    proposed = Plan()
+
+    def recorded(ctx: FixerContext) -> Iterator[PlanItem]:
+        for item in plan(ctx):
+            if isinstance(item, Fix):
+                proposed.fixes.append(item)
+            else:
+                proposed.diagnostics.append(item)
+            yield item
+
+    run_plan(recorded, ctx, Report(before=ctx.project, after=ctx.project), accept_unsafe=True)
+    return proposed

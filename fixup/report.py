@@ -44,8 +44,7 @@ from rich.console import Console
 from rich.text import Text
 
 from fixup import __version__
-from fixup.fix import Diagnostic, FileChange, Fix, changed_files
-from fixup.pipeline import Report
+from fixup.fix import Diagnostic, FileChange, Fix, Report, changed_files
 from fixup.project import Project
 from fixup.textio import TextFormat, on_disk
 

@@ -1,4 +1,10 @@
-"""Where a run's result goes. Only this module writes files (and, through git.py, git objects).
+"""Where a run's result goes. Only the sinks write files (and, through git.py, git objects).
+
+A ``Sink`` delivers a ``Report``; the CLI chooses one per run, in one place: ``Preview``
+(``--dry-run``, ``--check``: nothing written), ``WorkingTree`` (the default) or
+``fixup.branch.BranchSink`` (``--branch``, and ``--pr`` for the pull request). Printing the
+report on stdout (patch, JSON, GitHub, SARIF) is the CLI's ``emit``, whichever sink is chosen:
+the sink calls it once, as soon as it knows whether the fixes were applied.
 
 ``write_tree`` applies a run all or nothing:
 
@@ -26,11 +32,14 @@ import stat
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
+from typing import Protocol
 
-from fixup.fix import changed_files
-from fixup.pipeline import Report
+from rich.console import Console
+
+from fixup.fix import Report, changed_files
 from fixup.project import Project
 from fixup.textio import SourceError, TextFormat, decode, encode
 
@@ -39,6 +48,112 @@ STAGED_SUFFIX = ".fixup-tmp"
 
 #: The signals that stop a run; the exit status is 128 + the signal's number (130, 143).
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+EXIT_OK = 0
+EXIT_PENDING = 1
+
+
+#: Prints the report on stdout; its argument says whether the fixes were applied.
+Emit = Callable[[bool], None]
+
+
+class Sink(Protocol):
+    """Where the fixes of a run go."""
+
+    def deliver(self, report: Report, err: Console, *, quiet: bool, emit: Emit) -> int:
+        """Deliver ``report``, call ``emit`` once, say what was done on ``err`` (unless
+        ``quiet``); the exit status before errors are counted: EXIT_PENDING for fixes left
+        pending (``--check``) or files changed under ``--exit-non-zero-on-fix``. Raises
+        RefusedError (after ``emit(False)``) when writing would lose something the user had."""
+        ...
+
+
+@dataclass(frozen=True)
+class Preview:
+    """``--dry-run`` and ``--check``: nothing is written; ``--check`` exits 1 while fixes are
+    pending."""
+
+    check: bool
+    #: True when the fixes were printed on stdout (a patch, machine output): no need to point
+    #: at --dry-run.
+    printed: bool
+    #: How to apply them, as the last words of the summary.
+    apply_hint: str = "run fixup without --dry-run/--check to apply."
+
+    def deliver(self, report: Report, err: Console, *, quiet: bool, emit: Emit) -> int:
+        emit(False)
+        if not quiet:
+            if report.fixes:
+                count, files = len(report.fixes), len(changed_files(report.fixes))
+                err.print(
+                    f"{count} fix{'es' * (count != 1)} pending in "
+                    f"{files} file{'s' * (files != 1)}"
+                    + ("" if self.printed else "; preview them with --dry-run")
+                    + f"; {self.apply_hint}",
+                    markup=False,
+                )
+            else:
+                err.print("Nothing to fix.", markup=False)
+            print_skipped(report, err)
+        return EXIT_PENDING if self.check and report.fixes else EXIT_OK
+
+
+@dataclass(frozen=True)
+class WorkingTree:
+    """The default: write the fixed files into the working tree (all or nothing)."""
+
+    allow_dirty: bool = False
+    #: ``--exit-non-zero-on-fix`` (the pre-commit hook): called once files were written, to show
+    #: the fixes; the run then exits 1.
+    on_fixed: Callable[[], None] | None = None
+
+    def deliver(self, report: Report, err: Console, *, quiet: bool, emit: Emit) -> int:
+        written: list[str] | None = None
+        try:
+            written = write_tree(
+                report, allow_dirty=self.allow_dirty, say=lambda note: err.print(note, markup=False)
+            )
+        except RefusedError:
+            emit(False)
+            raise
+        except Interrupted as exc:
+            if not written or exc.detail:
+                raise
+            raise Interrupted(exc.signum, applied_first(len(written))) from None
+        try:
+            return self._report(report, written, err, quiet=quiet, emit=emit)
+        except Interrupted as exc:
+            # A signal while fixup reports (a full stderr pipe can hold it there): the fixes
+            # were written before it came.
+            if exc.detail:
+                raise
+            raise Interrupted(exc.signum, applied_first(len(written))) from None
+
+    def _report(
+        self, report: Report, written: list[str], err: Console, *, quiet: bool, emit: Emit
+    ) -> int:
+        emit(True)
+        if not quiet:
+            for fix in report.fixes:
+                err.print(f"fixed [{fix.fixer}] {fix.title}", markup=False)
+            count, files = len(report.fixes), len(written)
+            err.print(
+                f"Applied {count} fix{'es' * (count != 1)} to {files} file{'s' * (files != 1)}."
+                if report.fixes
+                else "Nothing to fix.",
+                markup=False,
+            )
+            print_skipped(report, err)
+        if self.on_fixed is not None and written:
+            self.on_fixed()
+            return EXIT_PENDING
+        return EXIT_OK
+
+
+def print_skipped(report: Report, err: Console) -> None:
+    """One line per fix left out, with the reason."""
+    for fix, reason in report.skipped:
+        err.print(f"skipped [{fix.fixer}] {fix.title}: {reason}", style="yellow", markup=False)
 
 
 class RefusedError(Exception):

@@ -24,26 +24,15 @@ One exception: a command that cannot run at all (the shell's exit 126 "not execu
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from fixup.config import ConfigError
-from fixup.doctor import (
-    DEFAULT_TIMEOUT,
-    ImportCheck,
-    Interpreter,
-    check_imports,
-    find_interpreter,
-    is_mappers_key,
-    repair_hint,
-    scratch_copy,
-    scratch_env,
-)
-from fixup.fix import Fix
-from fixup.pipeline import Report
+from fixup.doctor import DEFAULT_TIMEOUT, ImportCheck, check_imports, is_mappers_key, repair_hint
+from fixup.fix import Fix, Report
 from fixup.project import ConflictError, Project
+from fixup.sandbox import Interpreter, find_interpreter, run_shell, scratch_copy, scratch_env
 
 #: Seconds a verification command may run on one version of the project.
 COMMAND_TIMEOUT = 900.0
@@ -101,29 +90,19 @@ class CommandCheck:
 
     def run(self, project: Project, base: Project) -> Outcome:
         with scratch_copy(project, base) as tree:
-            try:
-                result = subprocess.run(
-                    self.label,
-                    shell=True,  # the user's own command line, as they would type it
-                    cwd=tree,
-                    env=scratch_env(tree, project),
-                    stdin=subprocess.DEVNULL,
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.STDOUT,
-                    timeout=self.timeout,
-                )
-            except subprocess.TimeoutExpired as exc:
-                output = _text(exc.output)
-                return Outcome(
-                    False,
-                    frozenset({"command"}),
-                    f"fails: still running after {self.timeout:g}s",
-                    output,
-                )
-            except OSError as exc:  # no shell, say
-                summary = f"cannot run: {exc.strerror or exc}"
-                return Outcome(False, frozenset({"command"}), summary, ran=False)
-        output = _text(result.stdout)
+            result = run_shell(
+                self.label, cwd=tree, env=scratch_env(tree, project), timeout=self.timeout
+            )
+        if result.error is not None:  # no shell, say
+            return Outcome(False, frozenset({"command"}), f"cannot run: {result.error}", ran=False)
+        output = _text(result.output)
+        if result.returncode is None:
+            return Outcome(
+                False,
+                frozenset({"command"}),
+                f"fails: still running after {self.timeout:g}s",
+                output,
+            )
         if result.returncode == 0:
             return Outcome(True, frozenset(), "passes", output)
         last = next((line.strip() for line in reversed(output.splitlines()) if line.strip()), "")

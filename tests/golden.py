@@ -171,3 +171,79 @@ def import_modules(case: Case, root: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
     )
+
+
+#: What a case's name promises: ``fix_`` changes the project, ``noop_``/``skip_`` leave it alone.
+OUTCOMES = ("fix", "noop", "skip")
+
+
+def check_outcome(case: Case, before: dict[str, bytes], actual: dict[str, bytes]) -> None:
+    """Hold a case to its name: a ``fix_`` case that changes nothing, or a ``noop_``/``skip_``
+    case that changes something (or has an ``after/``), proves the wrong thing."""
+    outcome = case.path.name.split("_", 1)[0]
+    assert outcome in OUTCOMES, f"{case.id}: a case's name starts with fix_, noop_ or skip_"
+    if outcome == "fix":
+        assert actual != before, (
+            f"{case.id}: a fix_ case must change the project; fixup changed nothing"
+        )
+    else:
+        assert actual == before, f"{case.id}: a {outcome}_ case must leave the project unchanged"
+        assert not (case.path / "after").is_dir(), f"{case.id}: a {outcome}_ case has no after/"
+
+
+def check_case(case: Case, tmp_path: Path) -> None:
+    """Run one golden case end to end (``tests/test_golden.py`` runs them all)."""
+    project = build_project(case, tmp_path)
+    before = tree(project)
+
+    if case.imports and case.imports_fail_before:
+        result = import_modules(case, project)
+        assert result.returncode != 0, (
+            f"the broken project already imports: {case.id} proves nothing"
+        )
+
+    # Preview: prints the diffs, writes nothing.
+    code, stdout, stderr = run_cli(*case.args, "--dry-run", "--no-cache", str(project))
+    assert code == case.exit_code, stderr
+    assert tree(project) == before, "--dry-run wrote to the tree"
+    expected_diff = case.path / "expected.diff"
+    if UPDATE:
+        if stdout:
+            expected_diff.write_text(stdout)
+        else:
+            expected_diff.unlink(missing_ok=True)
+    elif expected_diff.exists():
+        assert stdout == expected_diff.read_text()
+
+    # Apply.
+    code, _, stderr = run_cli(*case.args, "--no-cache", str(project))
+    assert code == case.exit_code, stderr
+    for needle in case.stderr:
+        assert needle in stderr, f"{needle!r} not in stderr:\n{stderr}"
+    for needle in case.stderr_absent:
+        assert needle not in stderr, f"{needle!r} in stderr:\n{stderr}"
+    actual = tree(project)
+    check_outcome(case, before, actual)
+    if UPDATE:
+        after = case.path / "after"
+        if actual == tree(case.path / "before"):
+            shutil.rmtree(after, ignore_errors=True)
+        else:
+            shutil.rmtree(after, ignore_errors=True)
+            shutil.copytree(project, after, ignore=shutil.ignore_patterns(".git", "__pycache__"))
+    else:
+        assert actual == tree(case.after)
+
+    # Stable: a second run finds nothing more to do.
+    if case.check_stable:
+        code, stdout, stderr = run_cli(*case.args, "--check", "--no-cache", str(project))
+        # exit_code 1: errors that stay; a pending fix would say so.
+        assert code == case.exit_code and "pending" not in stderr, (
+            f"second run still has fixes:\n{stderr}"
+        )
+        assert tree(project) == actual
+
+    # The repaired app starts.
+    if case.imports:
+        result = import_modules(case, project)
+        assert result.returncode == 0, result.stderr

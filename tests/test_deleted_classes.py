@@ -20,6 +20,7 @@ from fixup.config import Config
 from fixup.fix import Plan
 from fixup.fixers import FixerContext, deleted_classes
 from fixup.git import file_history, find_repo
+from fixup.history import History
 from fixup.project import Project
 from tests.golden import git
 
@@ -41,7 +42,11 @@ def commit(root: Path, files: dict[str, str], message: str, day: int) -> str:
 def run(root: Path) -> tuple[Project, Plan]:
     project = Project.load(root, Config())
     ctx = FixerContext(
-        project=project, options={}, cache=Cache(None, "deleted-classes"), config=Config()
+        project=project,
+        options={},
+        cache=Cache(None, "deleted-classes"),
+        config=Config(),
+        history=History.of(project, use_cache=False),
     )
     return project, deleted_classes.plan(ctx)
 

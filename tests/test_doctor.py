@@ -16,9 +16,7 @@ from fixup.doctor import (
     check_imports,
     diagnose,
     find_causes,
-    find_interpreter,
     print_doctor,
-    scratch_copy,
     unsatisfied,
 )
 from fixup.doctor import doctor_json as doctor_json_of
@@ -26,6 +24,7 @@ from fixup.fix import FileChange, Fix, Plan
 from fixup.fixers import Fixer, FixerContext, all_fixers, get_fixer
 from fixup.pipeline import run
 from fixup.project import Project
+from fixup.sandbox import find_interpreter, scratch_copy
 from tests.golden import Case, build_project, collect, git, run_cli, tree
 
 #: Seed 001's shape: ``python dev_server.py`` from backend/, routers reaching "beyond" with ``..``.

@@ -17,6 +17,7 @@ from fixup.codemods.rewrite_imports import ModuleMove, RewriteError, rewrite_ref
 from fixup.codemods.sqlalchemy_models import drop_extend_existing, read_models
 from fixup.fix import Plan
 from fixup.fixers import FixerContext, get_fixer
+from fixup.pipeline import propose
 from fixup.project import Project
 from tests.golden import GOLDEN, build_project, collect, run_cli
 
@@ -33,7 +34,7 @@ def plan(files: dict[str, str], tmp_path: Path) -> tuple[Plan, Project]:
     project = Project.from_files(tmp_path, files)
     fixer = get_fixer("duplicate-models")
     ctx = FixerContext(project=project, options={}, cache=Cache(None, "duplicate-models"))
-    return fixer.plan(ctx), project
+    return propose(fixer.plan, ctx), project
 
 
 def after(files: dict[str, str], tmp_path: Path) -> dict[str, str]:

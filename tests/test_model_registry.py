@@ -10,6 +10,7 @@ from fixup.cache import Cache
 from fixup.config import Config
 from fixup.fix import Plan
 from fixup.fixers import FixerContext, model_registry
+from fixup.pipeline import propose
 from fixup.project import Project
 from tests.golden import build_project, collect, git, import_modules
 
@@ -41,7 +42,7 @@ def run(root: Path, files: dict[str, str]) -> tuple[Project, Plan]:
     ctx = FixerContext(
         project=project, options={}, cache=Cache(None, "model-registry"), config=Config()
     )
-    return project, model_registry.plan(ctx)
+    return project, propose(model_registry.plan, ctx)
 
 
 def after(project: Project, plan: Plan, path: str) -> str:
@@ -61,7 +62,7 @@ def check_transformed(tmp_path: Path, files: dict[str, str], path: str, expected
     ctx = FixerContext(
         project=again, options={}, cache=Cache(None, "model-registry"), config=Config()
     )
-    assert model_registry.plan(ctx).fixes == []
+    assert propose(model_registry.plan, ctx).fixes == []
     return plan
 
 

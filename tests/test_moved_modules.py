@@ -11,6 +11,8 @@ from fixup.config import Config
 from fixup.fix import Plan
 from fixup.fixers import FixerContext, moved_modules
 from fixup.git import find_repo, where_path_went
+from fixup.history import History
+from fixup.pipeline import propose
 from fixup.project import Project
 from tests.golden import git
 
@@ -55,10 +57,7 @@ def commit(
 
 def run(root: Path) -> tuple[Project, Plan]:
     project = Project.load(root, Config())
-    ctx = FixerContext(
-        project=project, options={}, cache=Cache(None, "moved-modules"), config=Config()
-    )
-    return project, moved_modules.plan(ctx)
+    return project, run_plan_on(project)
 
 
 def applied(project: Project, plan: Plan) -> Project:
@@ -304,9 +303,13 @@ def test_star_import_without_git_rename_is_reported(tmp_path: Path) -> None:
 
 def run_plan_on(project: Project) -> Plan:
     ctx = FixerContext(
-        project=project, options={}, cache=Cache(None, "moved-modules"), config=Config()
+        project=project,
+        options={},
+        cache=Cache(None, "moved-modules"),
+        config=Config(),
+        history=History.of(project, use_cache=False),
     )
-    return moved_modules.plan(ctx)
+    return propose(moved_modules.plan, ctx)
 
 
 def test_relative_import_in_a_non_fallback_try_is_fixed(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from fixup.cache import Cache
 from fixup.config import Config
 from fixup.fix import Plan
 from fixup.fixers import FixerContext, get_fixer
+from fixup.history import History
 from fixup.project import Project
 from tests.golden import build_project, collect, git, run_cli
 
@@ -34,7 +35,11 @@ def commit(root: Path, files: dict[str, str], message: str, day: int) -> str:
 def run(root: Path) -> tuple[Project, Plan]:
     project = Project.load(root, Config())
     ctx = FixerContext(
-        project=project, options={}, cache=Cache(None, "stale-keywords"), config=Config()
+        project=project,
+        options={},
+        cache=Cache(None, "stale-keywords"),
+        config=Config(),
+        history=History.of(project, use_cache=False),
     )
     return project, get_fixer("stale-keywords").plan(ctx)
 

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from fixup.config import Config
-from fixup.doctor import find_interpreter
 from fixup.fix import FileChange, Fix, Plan
 from fixup.fixers import Fixer, FixerContext, get_fixer
 from fixup.pipeline import Report, run
 from fixup.project import Project
+from fixup.sandbox import find_interpreter
 from fixup.verify import BrokenCheckError, CommandCheck, ImportsCheck, Verification, verify
 from tests.golden import run_cli, tree
 from tests.test_doctor import SEED_001, make_repo

@@ -8,8 +8,13 @@ documentation (``fixup explain NAME``, the README's fixer list). A fixer module 
 - ``OPTIONS``: a dict of option name -> ``Option`` (optional);
 - ``ON_REQUEST``: for a refactor, why it runs only when asked for (``--select`` or its
   ``[tool.fixup.<fixer>]`` table); repairs leave it out and run by default;
-- ``plan(ctx: FixerContext) -> Plan``: find the problems, plan the repairs. It must not
-  write files or talk to git except through ``ctx.project``.
+- ``plan(ctx: FixerContext)``: find the problems, plan the repairs. It returns a ``Plan``
+  when its fixes are independent, or yields fixes and diagnostics one at a time when a later
+  fix builds on an earlier one: the pipeline applies (or skips: unsafe, stale) each yielded
+  fix before the fixer goes on, so ``ctx.project`` always holds every fix accepted so far
+  and the next fix is planned on what will really be written. A fixer never applies a fix,
+  writes files or runs git: it reads the snapshot (``ctx.project``) and history
+  (``ctx.history``) as plain data.
 """
 
 from __future__ import annotations
@@ -18,12 +23,13 @@ import importlib
 import pkgutil
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache
 from typing import Any
 
 from fixup.cache import Cache
 from fixup.config import Config, ConfigError, unknown_name
-from fixup.fix import Plan
+from fixup.fix import PlanItem
+from fixup.history import History
 from fixup.index import FactStore, ProjectIndex
 from fixup.project import Project
 
@@ -68,11 +74,12 @@ def _kind_name(kind: type | tuple[type, ...]) -> str:
     return " or ".join(names.get(k, k.__name__) for k in kinds)
 
 
-@dataclass(frozen=True)
+@dataclass
 class FixerContext:
     """What a fixer gets to plan its fixes."""
 
-    #: The snapshot to repair; it includes every earlier fixer's fixes.
+    #: The snapshot to repair: every fix the pipeline accepted so far, earlier fixers' and this
+    #: fixer's own. Only the pipeline moves it on (after each fix a plan yields).
     project: Project
     #: The fixer's options, validated, defaults filled in.
     options: Mapping[str, Any]
@@ -80,12 +87,15 @@ class FixerContext:
     cache: Cache
     #: The whole run's configuration (roots, unsafe-fixes), for fixers that need it.
     config: Config = field(default_factory=Config)
+    #: The git history below the snapshot's commit, as plain data.
+    history: History = field(default_factory=History.unavailable)
     #: The run's facts by content (shared by every snapshot); ``index`` reads through it.
     facts: FactStore = field(default_factory=FactStore)
 
-    @cached_property
+    @property
     def index(self) -> ProjectIndex:
-        """The facts of ``project``'s files, each file parsed once (built on first use)."""
+        """The facts of ``project``'s files, each file parsed once: it follows ``project`` as
+        the pipeline moves it on (the store keeps the last snapshot's index)."""
         return self.facts.index(self.project)
 
 
@@ -95,7 +105,7 @@ class Fixer:
     order: int
     doc: str
     options: Mapping[str, Option]
-    plan: Callable[[FixerContext], Plan]
+    plan: Callable[[FixerContext], Iterable[PlanItem]]
     #: Why the fixer runs only when asked for; None for a repair, which runs by default.
     on_request: str | None = None
 

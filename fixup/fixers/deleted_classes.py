@@ -82,8 +82,6 @@ from __future__ import annotations
 
 import ast
 import difflib
-import functools
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
@@ -103,15 +101,7 @@ from fixup.codemods.definitions import (
 )
 from fixup.fix import Diagnostic, FileChange, Fix, Plan, Provenance
 from fixup.fixers import FixerContext
-from fixup.git import (
-    FileHistory,
-    GitError,
-    GitRepo,
-    HistoryCommit,
-    existing_paths,
-    file_history,
-    stream_blobs,
-)
+from fixup.history import FileHistory, History, HistoryCommit, HistoryError
 from fixup.index import FileFacts, ProjectIndex, absolute_module
 from fixup.project import Project
 from fixup.textio import SourceError, decode
@@ -180,7 +170,7 @@ def plan(ctx: FixerContext) -> Plan:
             if not finder.moved_into_submodule(target, n)
         }
         if names:
-            out.extend(_plan_module(project, finder, target, names))
+            out.extend(_plan_module(project, ctx.history, finder, target, names))
     return out
 
 
@@ -368,7 +358,7 @@ class _Finder:
 
 
 def _plan_module(
-    project: Project, finder: _Finder, target: str, names: dict[str, list[Use]]
+    project: Project, past: History, finder: _Finder, target: str, names: dict[str, list[Use]]
 ) -> Plan:
     out = Plan()
     module_name = project.module_name(target) or target
@@ -384,8 +374,7 @@ def _plan_module(
             )
         )
         return out
-    repo = project.git
-    if repo is None:
+    if not past.available:
         _report_unrestorable(
             out,
             module_name,
@@ -395,12 +384,9 @@ def _plan_module(
             "there is no git history to restore it from (not a git repository)",
         )
         return out
-    try:
-        history = file_history(repo, target, project.revision)
-    except GitError as exc:
-        _report_unrestorable(
-            out, module_name, target, names, defined, f"reading its git history failed: {exc}"
-        )
+    history = past.file_history(target)
+    if isinstance(history, HistoryError):
+        _report_unrestorable(out, module_name, target, names, defined, history.reason)
         return out
     if not history.versions:
         _report_unrestorable(
@@ -412,19 +398,16 @@ def _plan_module(
             f"{target} has no git history (not committed yet)",
         )
         return out
-    search = _HistorySearch(history, repo)
-    try:
-        module_plan = _resolve_names(project, repo, finder, target, set(names), defined, search)
-    except GitError as exc:
-        _report_unrestorable(
-            out, module_name, target, names, defined, f"reading its git history failed: {exc}"
-        )
+    search = _HistorySearch(history, past, target)
+    module_plan = _resolve_names(project, past, finder, target, set(names), defined, search)
+    if search.error is not None:
+        _report_unrestorable(out, module_name, target, names, defined, search.error.reason)
         return out
-    _report_failures(out, module_name, target, names, defined, module_plan, history, repo)
+    _report_failures(out, module_name, target, names, defined, module_plan, history)
     roots = {n for n in names if module_plan.provides(n)}
     if not roots:
         return out
-    fix = _make_fix(project, target, module_name, names, module_plan, search, history, repo)
+    fix = _make_fix(project, target, module_name, names, module_plan, search, history, past)
     if isinstance(fix, str):
         for name in sorted(roots):
             for use in names[name]:
@@ -443,59 +426,36 @@ def _plan_module(
 
 
 class _HistorySearch:
-    """Newest-first search of one file's versions, read in one stream that stops when done."""
+    """One file's old versions as this fixer asks about them; ``History`` searches and reads.
 
-    def __init__(self, history: FileHistory, repo: GitRepo) -> None:
+    When git fails the search finds nothing more and keeps the ``error``.
+    """
+
+    def __init__(self, history: FileHistory, past: History, path: str) -> None:
         self.history = history
-        self._repo = repo
-        #: Blob -> the names its version binds at the top level (only for versions parsed).
-        self._bindings: dict[str, frozenset[str]] = {}
+        self._past = past
+        self._path = path
+        self.error: HistoryError | None = None
         self._texts: dict[int, str | None] = {}
         self._modules: dict[int, OldModule | None] = {}
-        self.versions_read = 0
 
     def text(self, index: int) -> str | None:
         if index not in self._texts:
             blob = self.history.versions[index].blob
-            data = next(stream_blobs(self._repo, [blob]), None) if blob else None
+            data = self._past.blob(blob) if blob else None
+            if isinstance(data, HistoryError):
+                self.error, data = data, None
             self._texts[index] = _decoded(data)
         return self._texts[index]
 
     def find(self, names: Iterable[str]) -> dict[str, int]:
         """Name -> index of the newest version that binds it at the top level."""
-        left = set(names)
-        found: dict[str, int] = {}
-        versions = self.history.versions
-        unread = [v.blob for v in versions if v.blob is not None and v.blob not in self._bindings]
-        stream = stream_blobs(self._repo, unread)
-        try:
-            for index, version in enumerate(versions):
-                if not left:
-                    break
-                if version.blob is None:
-                    continue
-                text: str | None = None
-                bound = self._bindings.get(version.blob)
-                if bound is None:
-                    text = _decoded(next(stream))
-                    self.versions_read += 1
-                    # The cheap prefilter: most versions do not name the names where a
-                    # binding could be (``class X``, ``X =``, ``import ... X``): not parsed.
-                    if text is None or not _may_bind(text, left):
-                        continue
-                    try:
-                        bound = frozenset(module_bindings(ast.parse(text), deep=False).names)
-                    except (SyntaxError, ValueError):
-                        bound = frozenset()
-                    self._bindings[version.blob] = bound
-                if left & bound:
-                    for name in left & bound:
-                        found[name] = index
-                    if text is not None:
-                        self._texts[index] = text
-                    left -= bound
-        finally:
-            stream.close()
+        if self.error is not None:
+            return {}
+        found = self._past.last_versions(self._path, names)
+        if isinstance(found, HistoryError):
+            self.error = found
+            return {}
         return found
 
     def module(self, index: int) -> OldModule | None:
@@ -510,7 +470,7 @@ class _HistorySearch:
 
 def _resolve_names(
     project: Project,
-    repo: GitRepo,
+    past: History,
     finder: _Finder,
     target: str,
     roots: set[str],
@@ -548,7 +508,7 @@ def _resolve_names(
             code = old.code(position)
             if isinstance(statement, (ast.Import, ast.ImportFrom)):
                 commit = search.history.versions[index].commit.sha
-                was_project = _module_files(project, repo, target, commit)
+                was_project = _module_files(project, past, target, commit)
                 spec = _import_spec(project, finder, target, code, name, was_project)
                 if isinstance(spec, str):
                     result.failed[name] = spec
@@ -695,21 +655,15 @@ def _is_missing_project_module(
 
 
 def _module_files(
-    project: Project, repo: GitRepo, target: str, commit: str
+    project: Project, past: History, target: str, commit: str
 ) -> Callable[[str], bool]:
     """Whether a module existed as a file of the project (next to ``target``'s import root) in ``commit``."""
 
     def was_project(module: str) -> bool:
         root = project.import_root(target) or ""
         base = f"{root}/{module.replace('.', '/')}" if root else module.replace(".", "/")
-        candidates = [
-            repo.to_toplevel_path(f"{base}.py"),
-            repo.to_toplevel_path(f"{base}/__init__.py"),
-        ]
-        try:
-            return bool(existing_paths(repo, commit, candidates))
-        except GitError:
-            return False
+        held = past.paths_at(commit, [f"{base}.py", f"{base}/__init__.py"])
+        return not isinstance(held, HistoryError) and bool(held)
 
     return was_project
 
@@ -725,7 +679,7 @@ def _make_fix(
     module_plan: _ModulePlan,
     search: _HistorySearch,
     history: FileHistory,
-    repo: GitRepo,
+    past: History,
 ) -> Fix | str:
     text = project.files[target]
     try:
@@ -787,7 +741,7 @@ def _make_fix(
         if name in names:
             by_version.setdefault(version, []).append(f"{name} (import of {spec.module})")
     provenance = [
-        _provenance(", ".join(listed), version, history, repo)
+        _provenance(", ".join(listed), version, history, past)
         for version, listed in sorted(by_version.items())
     ]
     # Data (classes, constants) comes back as it was; a function brings back behaviour, which
@@ -817,9 +771,9 @@ def _make_fix(
     )
 
 
-def _provenance(what: str, version: int, history: FileHistory, repo: GitRepo) -> Provenance:
+def _provenance(what: str, version: int, history: FileHistory, past: History) -> Provenance:
     had = history.versions[version]
-    path = repo.to_project_path(had.path) or had.path
+    path = past.project_path(had.path) or had.path
     if version > 0:
         removed = f"removed in {_describe(history.versions[version - 1].commit)}"
     else:
@@ -842,7 +796,6 @@ def _report_failures(
     defined: set[str],
     module_plan: _ModulePlan,
     history: FileHistory,
-    repo: GitRepo,
 ) -> None:
     known = defined | {n for r in module_plan.restored.values() for n in r.names}
     for name in sorted(names):
@@ -927,43 +880,6 @@ def _decoded(data: bytes | None) -> str | None:
         return decode(data)[0]
     except SourceError:
         return None
-
-
-def _may_bind(text: str, names: Iterable[str]) -> bool:
-    """True when a line naming one of ``names`` looks like it binds it (see ``_binding_line``)."""
-    for name in names:
-        start = text.find(name)
-        if start == -1:
-            continue
-        pattern = _binding_line(name)
-        while start != -1:
-            line_start = text.rfind("\n", 0, start) + 1
-            line_end = text.find("\n", start)
-            if line_end == -1:
-                line_end = len(text)
-            if pattern.search(text, line_start, line_end):
-                return True
-            start = text.find(name, line_end)
-    return False
-
-
-@functools.lru_cache(maxsize=4096)
-def _binding_line(name: str) -> re.Pattern[str]:
-    """Matches a line where a statement could bind ``name``: ``class X``, ``def X``, ``X =`` /
-    ``X:`` / ``X,`` at the start of a line, ``a, X =``, ``as X``, ``import ... X``, ``X :=``.
-    A mention such as ``List[X]`` or ``Optional['X']`` does not match, nor does ``UserOut``
-    for ``User``. It may match more than a binding (the parse decides), never less."""
-    word = rf"\b{re.escape(name)}\b"
-    return re.compile(
-        rf"^[ \t]*(?:async[ \t]+)?(?:class|def)[ \t]+{word}"
-        rf"|^[ \t]*{word}[ \t]*(?::|=|,|\))"
-        rf"|,[ \t]*{word}[ \t]*[,=)]"
-        rf"|\bas[ \t]+{word}"
-        rf"|\bimport[ \t]+[^#\n]*{word}"
-        rf"|\bfor[ \t]+[^\n]*{word}[^\n]*\bin\b"
-        rf"|{word}[ \t]*:=",
-        re.M,
-    )
 
 
 def _short(commit: HistoryCommit) -> str:

@@ -66,7 +66,7 @@ merged models are checked, and a side naming a missing attribute is reported.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -711,23 +711,24 @@ def _back_populates(index: ProjectIndex, touched: Iterable[str]) -> list[Diagnos
 # -------------------------------------------------------------------- the fixer
 
 
-def plan(ctx: FixerContext) -> Plan:
-    project = ctx.project
+def plan(ctx: FixerContext) -> Iterator[Fix | Diagnostic]:
+    """Yield each group's fix before planning the next: a later group is planned on
+    ``ctx.project``, which holds every fix the pipeline accepted so far."""
     out = Plan()
     groups = _groups(ctx.index, out)
+    yield from out.diagnostics
     touched: list[str] = []
     for group in groups:
+        project = ctx.project
         models = _Models(project)  # earlier fixes may have rewritten these files
         index = ctx.index.for_project(project)
         choice = _choose(index, group, models)
         if choice is None:
-            out.diagnostics.append(
-                Diagnostic(
-                    f"{', '.join(group)} duplicate each other, and no rule picks the one to keep "
-                    "(package __init__, completeness, importers, plural name): collapse them by hand",
-                    path=group[0],
-                    fixer=NAME,
-                )
+            yield Diagnostic(
+                f"{', '.join(group)} duplicate each other, and no rule picks the one to keep "
+                "(package __init__, completeness, importers, plural name): collapse them by hand",
+                path=group[0],
+                fixer=NAME,
             )
             continue
         canonical, reason = choice
@@ -741,22 +742,18 @@ def plan(ctx: FixerContext) -> Plan:
         try:
             fix = _plan_group(project, group, canonical, reason, elsewhere)
         except _Conflict as exc:
-            out.diagnostics.append(
-                Diagnostic(
-                    f"{' and '.join(group)} duplicate each other but were left alone: {exc}",
-                    path=exc.path,
-                    line=exc.line,
-                    fixer=NAME,
-                )
+            yield Diagnostic(
+                f"{' and '.join(group)} duplicate each other but were left alone: {exc}",
+                path=exc.path,
+                line=exc.line,
+                fixer=NAME,
             )
             continue
-        out.fixes.append(fix)
-        project = project.apply(fix)
+        yield fix
         touched += [canonical, *(c.path for c in fix.changes if c.after is not None)]
-    index = ctx.index.for_project(project)
-    out.diagnostics.extend(_back_populates(index, dict.fromkeys(touched)))
-    out.diagnostics.extend(_still_duplicated(index))
-    return out
+    index = ctx.index
+    yield from _back_populates(index, dict.fromkeys(touched))
+    yield from _still_duplicated(index)
 
 
 def _still_duplicated(index: ProjectIndex) -> list[Diagnostic]:

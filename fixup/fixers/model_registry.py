@@ -579,7 +579,9 @@ class _Registry:
     line: int = 1
 
 
-def plan(ctx: FixerContext) -> Plan:
+def plan(ctx: FixerContext) -> Iterator[Fix | Diagnostic]:
+    """Yield each registry's fix before planning the next: the next is planned on
+    ``ctx.project``, which holds every fix the pipeline accepted so far."""
     project = ctx.project
     out = Plan()
     lookup = _Lookup(project)
@@ -608,15 +610,15 @@ def plan(ctx: FixerContext) -> Plan:
                 {k: tuple(v) for k, v in mapped.items()},
             )
     if not models:
-        return out
+        yield from out.diagnostics
+        return
     registries = _registries(lookup, metadata, models)
-    fixed = project
     for registry in registries:
-        fix = _repair(lookup.on(fixed), registry, models, out)
+        fix = _repair(lookup.on(ctx.project), registry, models, out)
+        yield from out.diagnostics
+        out.diagnostics.clear()
         if fix is not None:
-            out.fixes.append(fix)
-            fixed = fixed.apply(fix)
-    return out
+            yield fix
 
 
 def _set_aside(path: str) -> bool:

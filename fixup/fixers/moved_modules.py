@@ -64,7 +64,7 @@ app.models.artifact import Artifact``) is ``model-registry``'s business.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -75,7 +75,7 @@ from fixup.codemods.rewrite_imports import ModuleMove, RewriteError, rewrite_ref
 from fixup.codemods.sqlalchemy_models import fingerprint
 from fixup.fix import Diagnostic, FileChange, Fix, Plan, Provenance
 from fixup.fixers import FixerContext
-from fixup.git import GitError, GitRepo, Rename, follow_renames, renames, stream_blobs
+from fixup.history import History, HistoryError, Rename
 from fixup.index import ProjectIndex, absolute_module
 from fixup.project import Project, stdlib_names
 
@@ -124,8 +124,11 @@ class _Destination:
     moved_into_package: bool = False
 
 
-def plan(ctx: FixerContext) -> Plan:
+def plan(ctx: FixerContext) -> Iterator[Fix | Diagnostic]:
+    """Yield each fix before planning the next: two may edit the same file, and the next is
+    planned on ``ctx.project``, which holds every fix the pipeline accepted so far."""
     project = ctx.project
+    #: Collects what the helpers report; drained into the yield stream as it fills.
     out = Plan()
     index = ctx.index
     modules = _Modules(project, index)
@@ -145,42 +148,40 @@ def plan(ctx: FixerContext) -> Plan:
         if finder.fallbacks:
             fallback_files.add(path)
 
-    repo = project.git
-    history: tuple[Rename, ...] = ()
-    if broken and repo is not None:
-        try:
-            history = renames(repo, project.revision)
-        except GitError as exc:
-            out.diagnostics.append(
-                Diagnostic(
-                    f"reading renames from git failed: {exc}", fixer=NAME, severity="warning"
-                )
-            )
-    # Each fix is planned on the result of the previous ones: two may edit the same file.
-    fixed = project
+    past = ctx.history if ctx.history.available else None
+    if broken and past is not None:
+        renames = past.renames()
+        if isinstance(renames, HistoryError):
+            yield Diagnostic(renames.reason, fixer=NAME, severity="warning")
     names_in_packages: dict[str, list[BrokenImport]] = {}
     for old in sorted(broken):
         sites = broken[old]
         if all(site.submodule_only for site in sites):
-            chain = _rename_chain(project, repo, history, old) if repo is not None else ()
+            chain = _rename_chain(project, past, old) if past is not None else ()
             if not chain:
                 # `from app.models import User`, app/models.py now a package: maybe the name
                 # went to one of its modules; otherwise it is deleted-classes' business.
                 names_in_packages.setdefault(old.rpartition(".")[0], []).extend(sites)
                 continue
-        destination = _destination(index.for_project(fixed), repo, history, old, sites)
-        fix = _build_fix(fixed, old, sites, destination, fallback_files, out)
+        # ctx.project and ctx.index hold every fix the pipeline accepted so far.
+        destination = _destination(ctx.index, past, old, sites)
+        fix = _build_fix(ctx.project, old, sites, destination, fallback_files, out)
+        yield from _drain(out)
         if fix is not None:
-            out.fixes.append(fix)
-            fixed = fixed.apply(fix)
+            yield fix
     for package, sites in sorted(names_in_packages.items()):
-        moved = _names_in_package(fixed, package, sites, index, out)
+        moved = _names_in_package(ctx.project, package, sites, index, out)
         if moved is not None:
-            fix = _build_fix(fixed, package, sites, moved, fallback_files, out)
+            fix = _build_fix(ctx.project, package, sites, moved, fallback_files, out)
             if fix is not None:
-                out.fixes.append(fix)
-                fixed = fixed.apply(fix)
-    return out
+                yield from _drain(out)
+                yield fix
+        yield from _drain(out)
+
+
+def _drain(out: Plan) -> Iterator[Diagnostic]:
+    yield from out.diagnostics
+    out.diagnostics.clear()
 
 
 def _names_in_package(
@@ -416,8 +417,7 @@ def _exception_names(node: cst.BaseExpression) -> set[str]:
 
 def _destination(
     index: ProjectIndex,
-    repo: GitRepo | None,
-    history: Sequence[Rename],
+    past: History | None,
     old: str,
     sites: list[BrokenImport],
 ) -> _Destination:
@@ -425,10 +425,10 @@ def _destination(
     names = _needed_names(sites)
     found = _Destination()
     unresolved: list[str] = list(names or ())
-    if repo is not None:
-        chain = _rename_chain(project, repo, history, old)
+    if past is not None:
+        chain = _rename_chain(project, past, old)
         if chain:
-            _follow_git(index, repo, chain, old, names, found)
+            _follow_git(index, past, chain, old, names, found)
             if found.new is not None:
                 bindings = index.module_bindings(found.new)
                 unresolved = [
@@ -475,31 +475,29 @@ def _needed_names(sites: list[BrokenImport]) -> tuple[str, ...] | None:
     return tuple(names)
 
 
-def _rename_chain(
-    project: Project, repo: GitRepo, history: Sequence[Rename], old: str
-) -> tuple[Rename, ...]:
+def _rename_chain(project: Project, past: History, old: str) -> tuple[Rename, ...]:
     relative = old.replace(".", "/")
     for root in project.roots.paths:
         base = f"{root}/{relative}" if root else relative
         for candidate in (f"{base}.py", f"{base}/__init__.py"):
-            chain = follow_renames(history, repo.to_toplevel_path(candidate))
-            if chain:
+            chain = past.where_path_went(candidate)
+            if chain and not isinstance(chain, HistoryError):
                 return chain
     return ()
 
 
 def _follow_git(
     index: ProjectIndex,
-    repo: GitRepo,
+    past: History,
     chain: tuple[Rename, ...],
     old: str,
     names: tuple[str, ...] | None,
     found: _Destination,
 ) -> None:
     project = index.project
-    final = repo.to_project_path(chain[-1].new)
+    final = past.project_path(chain[-1].new)
     new = project.module_name(final) if final is not None and final in project.files else None
-    first = repo.to_project_path(chain[0].old) or chain[0].old
+    first = past.project_path(chain[0].old) or chain[0].old
     if new is None:
         found.notes.append(
             f"git history shows {first} renamed to {chain[-1].new}, which no longer exists"
@@ -510,11 +508,11 @@ def _follow_git(
     for step in chain:
         found.provenance.append(
             Provenance(
-                f"{repo.to_project_path(step.old) or step.old} was renamed to "
-                f"{repo.to_project_path(step.new) or step.new} in {step.commit.sha[:7]} "
+                f"{past.project_path(step.old) or step.old} was renamed to "
+                f"{past.project_path(step.new) or step.new} in {step.commit.sha[:7]} "
                 f"'{step.commit.subject}' ({step.commit.date[:10]}, {step.commit.author})",
                 commit=step.commit.sha,
-                path=repo.to_project_path(step.new) or step.new,
+                path=past.project_path(step.new) or step.new,
                 date=step.commit.date,
                 author=step.commit.author,
                 subject=step.commit.subject,
@@ -525,11 +523,11 @@ def _follow_git(
         return
     missing = [n for n in names if n not in bindings and not _exists(project, f"{new}.{n}")]
     if missing:
-        _class_renames(repo, chain, missing, bindings, found)
+        _class_renames(past, chain, missing, bindings, found)
 
 
 def _class_renames(
-    repo: GitRepo,
+    past: History,
     chain: tuple[Rename, ...],
     missing: list[str],
     bindings: set[str],
@@ -540,13 +538,17 @@ def _class_renames(
     At each rename the old name must disappear and exactly one new class appear; identical
     bodies (apart from the name) make the rename certain, otherwise the fix is unsafe.
     """
+    blobs = list(past.blobs([b for step in chain for b in (step.old_blob, step.new_blob)]))
     try:
-        blobs = list(
-            stream_blobs(repo, [b for step in chain for b in (step.old_blob, step.new_blob)])
-        )
-        trees = [cst.parse_module(data.decode("utf-8")) for data in blobs]
-    except (GitError, UnicodeDecodeError, cst.ParserSyntaxError):
+        trees = [
+            cst.parse_module(data.decode("utf-8"))
+            for data in blobs
+            if not isinstance(data, HistoryError)
+        ]
+    except (UnicodeDecodeError, cst.ParserSyntaxError):
         return
+    if len(trees) != 2 * len(chain):
+        return  # git could not give every version
     for name in missing:
         current, identical = name, True
         for i in range(len(chain)):

@@ -80,7 +80,7 @@ from fixup.fixers._model_classes import (
     lineage,
     locate,
 )
-from fixup.git import GitError, HistoryCommit, file_history, stream_blobs
+from fixup.history import HistoryCommit, HistoryError
 from fixup.project import Project
 from fixup.textio import SourceError, decode
 
@@ -365,20 +365,21 @@ def _pair_renames(older: list[str], newer: list[str]) -> dict[str, str]:
 def _past_versions(ctx: FixerContext, path: str) -> Iterator[tuple[HistoryCommit, str]]:
     """The texts ``path`` had, newest first, each with the commit that wrote it (the first is
     the committed version, which may equal today's). The one place this fixer reads git."""
-    repo = ctx.project.git
-    if repo is None:
-        return
+    history = ctx.history.file_history(path)
+    if isinstance(history, HistoryError):
+        return  # no git, or git failed: no rename can be shown
+    versions = [v for v in history.versions[:HISTORY_DEPTH] if v.blob is not None]
+    blobs = ctx.history.blobs([v.blob for v in versions if v.blob is not None])
     try:
-        history = file_history(repo, path, ctx.project.revision)
-        versions = [v for v in history.versions[:HISTORY_DEPTH] if v.blob is not None]
-        blobs = stream_blobs(repo, [v.blob for v in versions if v.blob is not None])
         for version, data in zip(versions, blobs, strict=False):
+            if isinstance(data, HistoryError):
+                return
             try:
                 yield version.commit, decode(data)[0]
             except SourceError:
                 return
-    except GitError:
-        return
+    finally:
+        blobs.close()
 
 
 # ---------------------------------------------------------------- the fix
