@@ -497,8 +497,9 @@ def _choose_sink(
 
 def _fixers(config: Config) -> list[Fixer]:
     """The fixers to run, their options validated (this imports them, and so libcst)."""
-    from fixup.fixers import select_fixers
+    from fixup.fixers import check_fixer_options, select_fixers
 
+    check_fixer_options(config)
     fixers = select_fixers(config.select, config.ignore, config.options)
     for fixer in fixers:
         fixer.resolve_options(config)

@@ -42,7 +42,7 @@ from typing import Any, TextIO
 
 from fixup.config import ConfigError, find_pyproject, load_config
 from fixup.fix import Fix
-from fixup.fixers import all_fixers, select_fixers
+from fixup.fixers import all_fixers, check_fixer_options, select_fixers
 from fixup.pipeline import run
 from fixup.project import ConflictError, Project
 from fixup.sandbox import (
@@ -1077,6 +1077,7 @@ def run_doctor(
     interpreter = find_interpreter(python)
     requires_python = check_requires_python(interpreter, path)
     config = load_config(path, config_file).with_flags(select, ignore, exclude, unsafe_fixes)
+    check_fixer_options(config)
     fixers = select_fixers(config.select, config.ignore, config.options)
     for fixer in fixers:
         fixer.resolve_options(config)  # validate before any work

@@ -47,12 +47,18 @@ def disproof(fix: Fix, before: Project, after: Project) -> tuple[str, str] | Non
             line = f" (line {exc.lineno})" if isinstance(exc, SyntaxError) and exc.lineno else ""
             return change.path, f"the file would not parse after the fix{line}"
         had: set[tuple[str | None, str]] = set()
+        # Names the file imported by an import that fails before the fix: a fix that points
+        # such an import elsewhere must reach an existing module; whether that module binds
+        # the name may be a later fixer's business (deleted-classes restores it there).
+        broken: set[str] = set()
         # bound name -> where it came from, when that import works before and after the fix
         working: dict[str, tuple[int, str, str, str | None]] = {}
         if change.before is not None:
             for level, module, name, bound in _imports(_parse(change.before)):
                 absolute = _absolute(before, change.path, level, module)
                 had.add((absolute, name))
+                if name and _unresolved(before, change.path, level, module, name) is not None:
+                    broken.add(bound)
                 if (
                     name
                     and absolute
@@ -63,7 +69,8 @@ def disproof(fix: Fix, before: Project, after: Project) -> tuple[str, str] | Non
             absolute = _absolute(after, change.path, level, module)
             if (absolute, name) in had:
                 continue  # the fix keeps it; it is not the fix's claim
-            reason = _unresolved(after, change.path, level, module, name)
+            checked = "" if bound in broken and bound not in working else name
+            reason = _unresolved(after, change.path, level, module, checked)
             old = working.get(bound)
             # A fix that deletes the old source (duplicate-models) redirects on purpose.
             if (

@@ -90,7 +90,8 @@ def broken_project(root: Path) -> None:
 
 def test_each_content_is_parsed_once_and_libcst_parses_only_edited_files(tmp_path: Path) -> None:
     broken_project(tmp_path)
-    config = Config()
+    # Every relative import becomes absolute: many files to edit, few to leave alone.
+    config = Config(options={"relative-imports": {"style": "absolute"}})
     project = Project.load(tmp_path, config)
     store = FactStore()
     project_module._PARSE_CACHE.clear()  # libcst's whole-module parses, by content
@@ -330,6 +331,7 @@ def relative_import_project(root: Path) -> None:
             "app/models.py": "X = 1\n",
             "app/api/__init__.py": "",
             "app/api/views.py": "from ..models import X\n",
+            "pyproject.toml": '[tool.fixup.relative-imports]\nstyle = "absolute"\n',
         },
         "Add",
         0,

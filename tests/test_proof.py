@@ -80,3 +80,16 @@ def test_a_working_import_is_never_redirected(tmp_path: Path) -> None:
     files = {**APP, "app/legacy.py": "class SecurityManager: ...\n"}
     reason = prove(tmp_path, files, "app/main.py", "from app.legacy import SecurityManager\n")
     assert reason is not None and "came from `app.security`, which works" in reason
+
+
+def test_a_broken_import_pointed_at_the_right_module_may_wait_for_its_name(tmp_path: Path) -> None:
+    # relative-imports repairs `from ..security import Gone` (beyond the top-level package)
+    # before deleted-classes restores Gone: the module must exist, the name may come later.
+    files = {
+        "routers/__init__.py": "",
+        "routers/views.py": "from ..security import Gone\n",
+        "security.py": "class SecurityManager: ...\n",
+    }
+    assert prove(tmp_path, files, "routers/views.py", "from security import Gone\n") is None
+    reason = prove(tmp_path, files, "routers/views.py", "from missing import Gone\n")
+    assert reason is not None and "does not exist" in reason
