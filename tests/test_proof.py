@@ -91,5 +91,5 @@ def test_a_broken_import_pointed_at_the_right_module_may_wait_for_its_name(tmp_p
         "security.py": "class SecurityManager: ...\n",
     }
     assert prove(tmp_path, files, "routers/views.py", "from security import Gone\n") is None
-    reason = prove(tmp_path, files, "routers/views.py", "from missing import Gone\n")
+    reason = prove(tmp_path, files, "routers/views.py", "from routers.gone import Gone\n")
     assert reason is not None and "does not exist" in reason
