@@ -44,7 +44,8 @@ EVIDENCE_NAMES = re.compile(
 #: Evidence files larger than this are not read (generated READMEs, vendored Makefiles).
 MAX_EVIDENCE_BYTES = 256 * 1024
 
-_ENTRY_GUARD = re.compile(r"^if\s+__name__\s*==\s*['\"]__main__['\"]|^\s*uvicorn\.run\(", re.M)
+#: A file that runs as a script: ``if __name__ == "__main__":`` or ``uvicorn.run(``.
+ENTRY_GUARD = re.compile(r"^if\s+__name__\s*==\s*['\"]__main__['\"]|^\s*uvicorn\.run\(", re.M)
 _RELATIVE_IMPORT = re.compile(r"^[ \t]*from[ \t]*\.", re.M)
 #: Top-level names a file imports: ``from a.b import c`` -> ``a.b``, ``import a.b, c`` -> ``a.b``.
 _IMPORTED = re.compile(
@@ -331,7 +332,7 @@ class _Detector:
                 candidates = [
                     p
                     for p in paths
-                    if PurePosixPath(p).name != "__init__.py" and _ENTRY_GUARD.search(self.files[p])
+                    if PurePosixPath(p).name != "__init__.py" and ENTRY_GUARD.search(self.files[p])
                 ]
             else:
                 candidates = paths
@@ -343,7 +344,7 @@ class _Detector:
                     continue
                 names = {m.split(".")[0] for m in _imported(text)}
                 sibling = sorted(names & siblings - {PurePosixPath(path).stem})
-                if sibling and _ENTRY_GUARD.search(text):
+                if sibling and ENTRY_GUARD.search(text):
                     yield folder, f"the entry script {path} runs with its folder as the import root"
                     break
                 if sibling:

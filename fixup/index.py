@@ -683,6 +683,10 @@ class ProjectIndex:
         scripts, or two apps that never import each other, never do."""
         return not self._loaders(first).isdisjoint(self._loaders(second))
 
+    def imported_by_others(self, path: str) -> bool:
+        """Does any other project file load ``path``?"""
+        return len(self._loaders(path)) > 1
+
     def _loaders(self, path: str) -> set[str]:
         """Every file that loads ``path`` when it runs (``path`` itself included)."""
         if self._loaded_by is None:

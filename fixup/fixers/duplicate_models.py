@@ -209,22 +209,20 @@ def _groups(index: ProjectIndex, out: Plan) -> list[list[str]]:
 
 
 def _may_meet(index: ProjectIndex, first: str, second: str) -> bool:
-    """Can two model modules meet in one metadata? Yes when some file loads both, or when they
-    are modules of one package (a dead copy in the app's package is still the app's). Two
-    standalone scripts (in folders without ``__init__.py``) or two apps that never import each
-    other never do: their tables are not duplicates of each other."""
+    """Can two model modules meet in one metadata? Yes when some file loads both; or when they
+    sit side by side in one package and the app loads one of them but nothing loads the other
+    (a dead copy beside the live one). Standalone scripts, tutorial steps that separate tests
+    load one each, and apps that never import each other never meet: their tables are not
+    duplicates of each other."""
     if index.share_a_process(first, second):
         return True
-    project = index.project
-
-    def package(path: str) -> tuple[str | None, str] | None:
-        name = project.module_name(path)
-        if name is None or f"{PurePosixPath(path).parent}/__init__.py" not in project.files:
-            return None  # a standalone script
-        return project.import_root(path), name.split(".")[0]
-
-    first_package = package(first)
-    return first_package is not None and first_package == package(second)
+    folder = PurePosixPath(first).parent
+    return (
+        folder == PurePosixPath(second).parent
+        and f"{folder}/__init__.py" in index.project.files
+        # one copy is loaded and the other is loaded by nothing: the dead one beside it
+        and index.imported_by_others(first) != index.imported_by_others(second)
+    )
 
 
 def _duplicates(
