@@ -104,8 +104,8 @@ def ancestors(path: str) -> list[str]:
 
 
 def parent(path: str) -> str:
-    result = PurePosixPath(path).parent.as_posix()
-    return "" if result == "." else result
+    """The folder of a normalised POSIX path, "" for the project folder (hot: no PurePath)."""
+    return path.rpartition("/")[0]
 
 
 def normalise_dir(folder: str) -> str:

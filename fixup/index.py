@@ -637,6 +637,7 @@ class ProjectIndex:
         self._facts: dict[str, FileFacts] = dict(zip(paths, facts, strict=True))
         self._bindings: dict[str, set[str] | None] = {}
         self._loaded_by: dict[str, set[str]] | None = None
+        self._loaders_of: dict[str, frozenset[str]] = {}
 
     def for_project(self, project: Project) -> ProjectIndex:
         """The index of another snapshot of the same run (facts of unchanged files reused)."""
@@ -687,8 +688,10 @@ class ProjectIndex:
         """Does any other project file load ``path``?"""
         return len(self._loaders(path)) > 1
 
-    def _loaders(self, path: str) -> set[str]:
+    def _loaders(self, path: str) -> frozenset[str]:
         """Every file that loads ``path`` when it runs (``path`` itself included)."""
+        if path in self._loaders_of:
+            return self._loaders_of[path]
         if self._loaded_by is None:
             self._loaded_by = {}
             for importer in self._facts:
@@ -700,7 +703,8 @@ class ProjectIndex:
                 if importer not in found:
                     found.add(importer)
                     pending.append(importer)
-        return found
+        self._loaders_of[path] = frozenset(found)
+        return self._loaders_of[path]
 
     def _loads(self, path: str) -> set[str]:
         """The project files ``path`` loads directly: what it imports (anywhere in the file),

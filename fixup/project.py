@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -259,6 +260,20 @@ class Project:
         """The libcst tree of a file, parsed once per distinct text (raises cst.ParserSyntaxError)."""
         return parse_module(self.files[path])
 
+    @cached_property
+    def oldest_python(self) -> tuple[int, int] | None:
+        """The oldest Python the project supports: the lower bound of ``requires-python`` in
+        its ``pyproject.toml`` (``>=3.8`` -> (3, 8)), or None when it declares none."""
+        from fixup.config import parse_toml
+
+        try:
+            project = parse_toml(self.evidence.get("pyproject.toml", "")).get("project", {})
+        except ValueError:
+            return None
+        spec = project.get("requires-python") if isinstance(project, dict) else None
+        match = re.search(r"(?:>=|~=|==)\s*3\.(\d+)", spec) if isinstance(spec, str) else None
+        return (3, int(match.group(1))) if match else None
+
     # ---------------------------------------------------------------- modules
 
     def import_root(self, path: str) -> str | None:
@@ -281,9 +296,17 @@ class Project:
 
     def sys_path(self, path: str) -> tuple[str, ...]:
         """The import roots a file sees when its app runs, in ``sys.path`` order."""
-        own = self.import_root(path)
-        above = self.roots.sys_path(path)
-        return above if own is None or own in above else (own, *above)
+        found = self._sys_paths.get(path)
+        if found is None:
+            own = self.import_root(path)
+            above = self.roots.sys_path(path)
+            found = above if own is None or own in above else (own, *above)
+            self._sys_paths[path] = found
+        return found
+
+    @cached_property
+    def _sys_paths(self) -> dict[str, tuple[str, ...]]:
+        return {}
 
     def resolve_from(self, importer: str, module: str) -> str | None:
         """The file ``import module`` reaches from ``importer`` (a package's ``__init__.py``),
@@ -425,6 +448,7 @@ _LAYOUT_CACHES = (
     "_package_dirs",
     "_module_files",
     "_folders",
+    "_sys_paths",
 )
 
 

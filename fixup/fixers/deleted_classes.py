@@ -687,6 +687,18 @@ def _make_fix(
     except cst.ParserSyntaxError as exc:
         return f"{target} does not parse: {exc.message}"
     restored = sorted(module_plan.restored.values(), key=lambda r: (r.version, r.index))
+    oldest = project.oldest_python
+    for r in restored:
+        if oldest is None:
+            break
+        try:
+            ast.parse(r.old.code(r.index), feature_version=oldest)
+        except SyntaxError as exc:
+            return (
+                f"restored code would not parse on Python {oldest[0]}.{oldest[1]}, the oldest "
+                f"the project's requires-python allows ({exc.msg}, in "
+                f"`{', '.join(sorted(r.names))}`)"
+            )
     definitions = [OldDefinition(r.old, r.index, r.eager) for r in restored]
     specs = [
         spec

@@ -90,7 +90,7 @@ NAME = __name__.rpartition(".")[2].replace("_", "-")
 #: Versions of a class's module read, newest first, when looking for a rename.
 HISTORY_DEPTH = 50
 SIMILAR = 0.6
-_CALL_SCAN = re.compile(r"\b[A-Z]\w*\s*\(")
+_CALL_SCAN = re.compile(r"\b([A-Z]\w*)\s*\(")
 #: Attributes every declarative class has.
 _DECLARATIVE_NAMES = frozenset({"metadata", "registry", "__table__", "__mapper__"})
 
@@ -129,9 +129,18 @@ def plan(ctx: FixerContext) -> Plan:
     history: dict[tuple[str, str], dict[str, tuple[str, HistoryCommit | None]]] = {}
     edits: dict[str, _FileEdits] = {}
     backrefs = _backrefs(project)
+    # The index knows every class of the project: only a file that calls one that can be a
+    # model (Pydantic, SQLModel, SQLAlchemy, or in a module that uses dataclasses) is read.
+    index = ctx.index
+    candidates = {
+        cls.name
+        for model_path in index.paths()
+        for cls in index.classes(model_path)
+        if cls.kind != "plain" or "dataclass" in project.files[model_path]
+    }
     for path in sorted(project.python_files()):
         text = project.files[path]
-        if "=" not in text or not _CALL_SCAN.search(text):
+        if "=" not in text or candidates.isdisjoint(_CALL_SCAN.findall(text)):
             continue
         found = facts(project, path)
         if found is None:

@@ -1,0 +1,2 @@
+class Square:
+    side = 1

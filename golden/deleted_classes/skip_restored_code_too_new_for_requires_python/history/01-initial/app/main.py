@@ -1,0 +1,3 @@
+from app.shapes import Shape, Square
+
+print(Shape, Square)
