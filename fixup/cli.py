@@ -23,9 +23,8 @@ if TYPE_CHECKING:
 
     from fixup.branch import BranchFlags, BranchRun
     from fixup.config import Config
-    from fixup.fix import Diagnostic
+    from fixup.fix import Diagnostic, Report
     from fixup.fixers import Fixer
-    from fixup.pipeline import Report
     from fixup.project import Project
     from fixup.sinks import Sink
     from fixup.verify import Verification
@@ -258,10 +257,26 @@ def fix_command(
     # Imported here, not at the top: `fixup --version` and `--help` must start fast.
     from rich.console import Console
 
-    from fixup.branch import BranchFlags
-    from fixup.formats import sarif_log
     from fixup.sinks import RefusedError, WriteError, interruptible
 
+    branch_args = (branch, base, update, author, signoff, pr, remote, force, labels, api_url)
+    branch_flags = None
+    if any(branch_args) or take_back:  # the branch and bot machinery loads only when asked for
+        from fixup.branch import BranchFlags
+
+        branch_flags = BranchFlags(
+            branch,
+            base,
+            update,
+            author,
+            signoff,
+            pr,
+            remote,
+            force,
+            tuple(labels),
+            api_url,
+            take_back=take_back,
+        )
     err_color = resolve_color(color, sys.stderr)
     err = Console(
         stderr=True,
@@ -301,19 +316,7 @@ def fix_command(
                     quiet,
                     verbose,
                     err,
-                    branch_flags=BranchFlags(
-                        branch,
-                        base,
-                        update,
-                        author,
-                        signoff,
-                        pr,
-                        remote,
-                        force,
-                        tuple(labels),
-                        api_url,
-                        take_back=take_back,
-                    ),
+                    branch_flags=branch_flags,
                     verify_command=verify_command,
                     fold_moves=fold_moves,
                     exit_non_zero_on_fix=exit_non_zero_on_fix,
@@ -342,6 +345,8 @@ def fix_command(
             code = EXIT_OK
         codes.append(code)
     if output.format == "sarif":
+        from fixup.formats import sarif_log
+
         json.dump(sarif_log(output.sarif_runs), sys.stdout, indent=2)
         sys.stdout.write("\n")
     sys.exit(max(codes))

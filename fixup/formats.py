@@ -13,12 +13,11 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote
 
 from fixup import __version__
 from fixup.fix import Diagnostic, Fix, Report
-from fixup.fixers import Fixer, all_fixers
 from fixup.project import Project
 from fixup.report import (
     Location,
@@ -28,6 +27,9 @@ from fixup.report import (
     split_lines,
 )
 from fixup.textio import on_disk
+
+if TYPE_CHECKING:
+    from fixup.fixers import Fixer
 
 Level = Literal["error", "warning", "note"]
 
@@ -158,6 +160,8 @@ def _rule(fixer: Fixer) -> dict[str, Any]:
 
 
 def _rules() -> list[dict[str, Any]]:
+    from fixup.fixers import all_fixers  # only here: it loads every fixer
+
     rules = [_rule(fixer) for fixer in all_fixers()]
     rules.append(
         {

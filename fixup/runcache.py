@@ -21,7 +21,7 @@ from fixup.fix import Diagnostic, FileChange, Fix, Provenance
 
 if TYPE_CHECKING:
     from fixup.config import Config
-    from fixup.pipeline import Report
+    from fixup.fix import Report
     from fixup.project import Project
 
 _NAMESPACE = "run"
@@ -55,7 +55,7 @@ def run_key(project: Project, config: Config) -> str | None:
 
 def load(cache: Cache, key: str, project: Project) -> Report | None:
     """The cached report of the run ``key``, rebuilt on ``project``; None on a miss."""
-    from fixup.pipeline import Report
+    from fixup.fix import Report
     from fixup.project import ConflictError
 
     data = cache.get(key)
