@@ -11,6 +11,7 @@ will really be written, never on a fix the pipeline refused.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from fixup.cache import Cache
@@ -54,9 +55,28 @@ def run(
         )
         run_plan(fixer.plan, ctx, report)
         cache.save()
+    report.diagnostics += _unparsable(facts, project, report.diagnostics)
     history.save()
     facts.save()
     return report
+
+
+def _unparsable(facts: FactStore, project: Project, said: list[Diagnostic]) -> list[Diagnostic]:
+    """One warning for each file that does not parse here and that no fixer has reported:
+    fixup read nothing in it (a file of newer syntax, Python 3.14's t-strings, parses on the
+    Python that runs it, not on this one)."""
+    reported = {d.path for d in said if "parse" in d.message or "syntax error" in d.message}
+    index = facts.index(project)
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    found = []
+    for path in index.paths():
+        error = index.facts(path).syntax_error
+        if error is not None and path not in reported:
+            message = (
+                f"not read: it does not parse on Python {version} ({error[0]}); fixup left it alone"
+            )
+            found.append(Diagnostic(message, path=path, line=error[1], severity="warning"))
+    return found
 
 
 def run_plan(

@@ -8,7 +8,7 @@ from fixup.config import Config
 from fixup.fixers import get_fixer
 from fixup.pipeline import UNSAFE, run
 from fixup.project import Project
-from tests.golden import git
+from tests.golden import git, run_cli
 from tests.test_moved_modules import BASE, MODEL, commit
 
 IMPORTER = "from app.models.image import Image\nfrom app.things import helper\n"
@@ -85,3 +85,15 @@ def test_the_cli_applies_the_safe_fix_and_reports_the_unsafe_one(tmp_path: Path)
         "from app.models.image import Image\nfrom app.widgets import helper\n"
     )
     assert git(tmp_path, "status", "--porcelain") == " M app/main.py\n"
+
+
+def test_a_file_that_does_not_parse_here_is_reported_once_and_left_alone(tmp_path: Path) -> None:
+    # Python 3.14's t-strings do not parse on older interpreters: a warning, not a crash.
+    (tmp_path / "newer.py").write_text('GREETING = t"hello {1}"\n')
+    (tmp_path / "broken.py").write_text("def f(:\n")
+    (tmp_path / "main.py").write_text("import newer\n")
+    code, _, stderr = run_cli("--check", "--no-cache", str(tmp_path))
+    assert code == 0, stderr
+    # One cause, one line: both files on it.
+    assert stderr.count("not read: it does not parse on Python") == 1
+    assert "broken.py:1" in stderr and "newer.py:1" in stderr
