@@ -128,8 +128,14 @@ def summarise(run: Measured) -> dict[str, Any]:
         result["diagnostics_by_severity"] = {}
         result["errors"] = [f"no JSON report (exit {run.exit})"]
         return result
-    fixes = [f for f in report.get("fixes", []) if f.get("applied", True)]
-    skipped = [f for f in report.get("fixes", []) if not f.get("applied", True)]
+    # JSON schema 2: `applied` is true only once written (false under --check); a fix not
+    # proposed carries its `skipped_reason`. Schema 1 marked skipped fixes `applied: false`.
+    if report.get("schema", 1) >= 2:
+        fixes = [f for f in report.get("fixes", []) if not f.get("skipped_reason")]
+        skipped = [f for f in report.get("fixes", []) if f.get("skipped_reason")]
+    else:
+        fixes = [f for f in report.get("fixes", []) if f.get("applied", True)]
+        skipped = [f for f in report.get("fixes", []) if not f.get("applied", True)]
     diagnostics = report.get("diagnostics", [])
     result.update(
         {

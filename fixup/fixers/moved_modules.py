@@ -450,12 +450,17 @@ def _destination(
                 "imported without attribute uses), so only a rename in git history could place it"
             )
         return found
+    anchored = found.new is not None  # git history says where the module went
     for name in unresolved:
         candidates = index.modules_defining(name, excluding=old)
         if len(candidates) == 1:
             found.elsewhere[name] = candidates[0]
             path = project.resolve(candidates[0]) or candidates[0]
             found.provenance.append(Provenance(f"`{name}` is defined in {path}", path=path))
+            # Found by name alone, with no rename in history to back it: the one definition
+            # fixup can read may not be the one meant (a compiled twin in a .pyx, another
+            # implementation), so the fix is proposed only on request.
+            found.safe = found.safe and anchored
         elif candidates:
             found.reasons.append(f"`{name}` is defined in several modules: {', '.join(candidates)}")
         else:

@@ -193,7 +193,9 @@ def _namespaces(project: Project) -> tuple[str, ...]:
             if operator in ("<", "<=") and version <= (2, 0):
                 upper_below_2 = True
             elif operator in ("==", ">=", "~=", ">"):
-                lower = version
+                # The oldest Pydantic any requirement admits: a project that still supports
+                # v1 (FastAPI's `pydantic>=1.7.4,<3`) must not get v2-only config.
+                lower = version if lower is None else min(lower, version)
         if re.search(r"pydantic[-_]settings", text, re.I):
             lower = lower or (2, 0)
     if upper_below_2 or (lower is not None and lower < (2, 0)):
