@@ -55,7 +55,10 @@ def run(
         )
         run_plan(fixer.plan, ctx, report)
         cache.save()
-    report.diagnostics += _unparsable(facts, project, report.diagnostics)
+    # The last snapshot's index: fixes never edit a file that does not parse, and its facts
+    # are mostly known by now (the first snapshot's may not all be: a fixer that rewrote a
+    # file derived the new text's facts without reading the old one's).
+    report.diagnostics += _unparsable(facts, report.after, report.diagnostics)
     history.save()
     facts.save()
     return report
