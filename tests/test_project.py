@@ -9,7 +9,6 @@ import pytest
 
 from fixup.fix import FileChange, Fix
 from fixup.project import ConflictError, Project
-from fixup.scan import StatementScanner
 from fixup.textio import SourceError, TextFormat, decode, encode
 
 
@@ -131,19 +130,6 @@ def test_decode_reports_the_reason() -> None:
     with pytest.raises(SourceError, match="cannot decode as utf-8"):
         decode(b"x = '\xe9'\n")
     assert decode(b"x\r\n")[1] == TextFormat("utf-8", "\r\n")
-
-
-def test_scanner_skips_strings_and_comments_and_flags_inline_imports() -> None:
-    scanner = StatementScanner(r"from[ \t]*\.")
-    text = (
-        '"""\nfrom .a import b\n"""\n'
-        "# from .c import d\n"
-        "from .e import (f,  # )\n    g)\n"
-        "x = 's'; from .h import i\n"
-    )
-    result = scanner.scan(text)
-    assert [text[s.start : s.end] for s in result.spans] == ["from .e import (f,  # )\n    g)"]
-    assert result.needs_full_parse
 
 
 def test_extension_modules_exist_for_imports(tmp_path: Path) -> None:

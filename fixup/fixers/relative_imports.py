@@ -70,7 +70,6 @@ from fixup.fixers import FixerContext, Option
 from fixup.index import absolute_module, file_facts, parse_with_facts, with_absolute_imports
 from fixup.parallel import imap_in_processes
 from fixup.project import Project, stdlib_names
-from fixup.scan import Span
 
 ORDER = 10
 NAME = __name__.rpartition(".")[2].replace("_", "-")
@@ -258,6 +257,16 @@ def _convert_file(job: _Job, path: str) -> FileResult:
         )
     result.facts = new.to_json()
     return result
+
+
+@dataclass(frozen=True)
+class Span:
+    """A statement's source: ``text[start:end]``, starting at its first keyword."""
+
+    start: int
+    end: int
+    #: 1-based line of ``start``.
+    line: int
 
 
 def _relative_imports(text: str, tree: ast.Module) -> list[tuple[Span, ast.ImportFrom]]:
