@@ -418,28 +418,25 @@ def read_blobs(
 
 def tree_modes(repo: GitRepo, commit: str, paths: list[str]) -> dict[str, str]:
     """Toplevel path -> mode for those of ``paths`` that ``commit`` holds."""
-    if not paths:
-        return {}
-    out = run_plumbing(repo, "ls-tree", "-z", "--full-tree", commit, "--", *paths)
-    modes = {}
-    for record in out.split(b"\0"):
-        if record:
-            meta, _, raw_path = record.partition(b"\t")
-            modes[raw_path.decode("utf-8", "surrogateescape")] = meta.decode().split(" ")[0]
-    return modes
+    return {path: entry[0] for path, entry in _ls_tree(repo, commit, paths).items()}
 
 
 def blob_ids(repo: GitRepo, commit: str, paths: list[str]) -> dict[str, str]:
     """Toplevel path -> blob id for those of ``paths`` that ``commit`` holds (absent: left out)."""
+    return {path: entry[2] for path, entry in _ls_tree(repo, commit, paths).items()}
+
+
+def _ls_tree(repo: GitRepo, commit: str, paths: list[str]) -> dict[str, list[str]]:
+    """Toplevel path -> [mode, type, object id] for those of ``paths`` that ``commit`` holds."""
     if not paths:
         return {}
     out = run_plumbing(repo, "ls-tree", "-z", "--full-tree", commit, "--", *paths)
-    ids = {}
+    entries = {}
     for record in out.split(b"\0"):
         if record:
             meta, _, raw_path = record.partition(b"\t")
-            ids[raw_path.decode("utf-8", "surrogateescape")] = meta.decode().split(" ")[2]
-    return ids
+            entries[raw_path.decode("utf-8", "surrogateescape")] = meta.decode().split(" ")
+    return entries
 
 
 def build_tree(repo: GitRepo, parent: str, changes: Mapping[str, tuple[str, bytes] | None]) -> str:

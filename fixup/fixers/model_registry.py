@@ -99,6 +99,7 @@ import libcst as cst
 from fixup.codemods.nodes import code, is_docstring
 from fixup.fix import Diagnostic, FileChange, Fix, Plan, Provenance
 from fixup.fixers import FixerContext
+from fixup.index import dotted
 from fixup.project import Project
 
 ORDER = 37
@@ -223,9 +224,9 @@ def _facts_of(text: str) -> _Facts | None:
                     _bind_import(bindings, item)
         if isinstance(node, ast.ClassDef):
             only_imports = False
-            bases = tuple(d for d in (_dotted(b) for b in node.bases) if d)
+            bases = tuple(d for d in (dotted(b) for b in node.bases) if d)
             decorated = any(
-                (_dotted(d.func if isinstance(d, ast.Call) else d) or "").rpartition(".")[2]
+                (dotted(d.func if isinstance(d, ast.Call) else d) or "").rpartition(".")[2]
                 == "as_declarative"
                 for d in node.decorator_list
             )
@@ -241,9 +242,9 @@ def _facts_of(text: str) -> _Facts | None:
         only_imports = False
         if targets == ["target_metadata"] and value is not None:
             exprs = value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value]
-            dotted = tuple(d for d in (_dotted(e) for e in exprs) if d)
-            if len(dotted) == len(exprs) and dotted:
-                target = (dotted, node.lineno)
+            names = tuple(d for d in (dotted(e) for e in exprs) if d)
+            if len(names) == len(exprs) and names:
+                target = (names, node.lineno)
         for name in targets:
             bindings[name] = _value_binding(value, node.lineno)
             if bindings[name].kind == "table":
@@ -309,21 +310,21 @@ def _collect_imports(
 
 def _value_binding(value: ast.expr | None, line: int) -> _Binding:
     if isinstance(value, ast.Call):
-        callee = _dotted(value.func) or ""
+        callee = dotted(value.func) or ""
         last = callee.rpartition(".")[2]
         if last == "Table" and len(value.args) >= 2:
-            metadata = _dotted(value.args[1])
+            metadata = dotted(value.args[1])
             if metadata:
                 return _Binding("table", line, (metadata,))
         if last in _BASE_FACTORIES:
-            given = next((_dotted(k.value) for k in value.keywords if k.arg == "metadata"), None)
+            given = next((dotted(k.value) for k in value.keywords if k.arg == "metadata"), None)
             return _Binding("call", line, (callee, *([given] if given else [])))
         if last == "MetaData":
             return _Binding("call", line, (callee,))
         return _Binding("other", line)
-    dotted = _dotted(value) if value is not None else None
-    if dotted:
-        return _Binding("alias", line, (dotted,))
+    name = dotted(value) if value is not None else None
+    if name:
+        return _Binding("alias", line, (name,))
     return _Binding("other", line)
 
 
@@ -365,15 +366,6 @@ def _assignment(node: ast.stmt) -> tuple[list[str], ast.expr | None]:
     return [], None
 
 
-def _dotted(node: ast.expr) -> str | None:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        inner = _dotted(node.value)
-        return f"{inner}.{node.attr}" if inner else None
-    return None
-
-
 def _strings(node: ast.expr | None) -> tuple[str, ...] | None:
     if not isinstance(node, (ast.List, ast.Tuple)):
         return None
@@ -395,7 +387,7 @@ def _is_docstring(node: ast.stmt) -> bool:
 
 
 def _is_type_checking(node: ast.expr) -> bool:
-    return (_dotted(node) or "").rpartition(".")[2] == "TYPE_CHECKING"
+    return (dotted(node) or "").rpartition(".")[2] == "TYPE_CHECKING"
 
 
 # ---------------------------------------------------------------- which metadata
