@@ -6,7 +6,6 @@ import ast
 import os
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 from fixup.cache import Cache
@@ -15,21 +14,8 @@ from fixup.fix import Plan
 from fixup.fixers import FixerContext, get_fixer
 from fixup.history import History
 from fixup.project import Project
-from tests.golden import build_project, collect, git, run_cli
-
-
-def write(root: Path, files: dict[str, str]) -> None:
-    for path, text in files.items():
-        target = root / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(textwrap.dedent(text))
-
-
-def commit(root: Path, files: dict[str, str], message: str, day: int) -> str:
-    write(root, files)
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", message, date=day)
-    return git(root, "rev-parse", "HEAD").strip()
+from tests.golden import build_project, collect, run_cli
+from tests.test_deleted_classes import commit, write
 
 
 def run(root: Path) -> tuple[Project, Plan]:
