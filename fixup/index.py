@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from fixup.project import Project
 
 #: Part of the cache key of the facts: bump it when their shape or meaning changes.
-FACTS_VERSION = "index-1"
+FACTS_VERSION = "index-2"
 
 ModelKind = Literal["sqlalchemy", "sqlmodel", "pydantic", "plain"]
 MemberKind = Literal["column", "relationship", "field", "other"]
@@ -146,6 +146,8 @@ class ClassFacts:
     members: tuple[Member, ...]
     #: Every name the body binds: attributes, methods, dunder names.
     body_names: frozenset[str]
+    #: Decorators as written (``dataclass``, ``dataclasses.dataclass``; a call's callee).
+    decorators: tuple[str, ...] = ()
 
     def member(self, name: str) -> Member | None:
         return next((m for m in self.members if m.name == name), None)
@@ -190,7 +192,7 @@ class FileFacts:
                 [c.name, c.line, c.end_line, c.bases, c.kind, c.table, c.maps_table,
                  [[m.name, m.kind, m.line, m.target, m.back_populates, m.called, m.mapped]
                   for m in c.members],
-                 sorted(c.body_names)]
+                 sorted(c.body_names), c.decorators]
                 for c in self.classes
             ],
             self.has_relative_imports, self.runtime_names,
@@ -229,7 +231,9 @@ class FileFacts:
 def _class_from_json(c: Sequence[Any]) -> ClassFacts:
     members = tuple(Member(_intern(m[0]), *m[1:]) for m in c[7])
     body = frozenset(_intern(n) for n in c[8])
-    return ClassFacts(_intern(c[0]), c[1], c[2], tuple(c[3]), c[4], c[5], c[6], members, body)
+    return ClassFacts(
+        _intern(c[0]), c[1], c[2], tuple(c[3]), c[4], c[5], c[6], members, body, tuple(c[9])
+    )
 
 
 _intern = sys.intern
@@ -498,6 +502,11 @@ def _class_facts(node: ast.ClassDef, known: Mapping[str, str]) -> ClassFacts:
         maps_table,
         tuple(members),
         frozenset(body_names),
+        tuple(
+            name
+            for decorator in node.decorator_list
+            if (name := dotted(decorator.func if isinstance(decorator, ast.Call) else decorator))
+        ),
     )
 
 

@@ -254,6 +254,25 @@ def test_one_unset_alike_field_without_git(tmp_path: Path) -> None:
     assert "Item(id=1, description='typo')" in after["app/views.py"]
 
 
+def test_models_called_by_another_name_or_through_a_subclass(tmp_path: Path) -> None:
+    """An aliased import and a subclass in another module (both plain by their own module's
+    facts) are still constructors of a model."""
+    write(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/schemas.py": schema("id", "description"),
+            "app/extended.py": "from app.schemas import Item\n\n\nclass Extended(Item):\n"
+            "    extra: str = ''\n",
+            "app/views.py": "from app.extended import Extended\nfrom app.schemas import Item as Out"
+            "\n\na = Out(id=1, desciption='x')\nb = Extended(id=2, extra='', desciption='y')\n",
+        },
+    )
+    after, _ = applied(tmp_path)
+    assert "a = Out(id=1, description='x')" in after["app/views.py"]
+    assert "b = Extended(id=2, extra='', description='y')" in after["app/views.py"]
+
+
 def test_two_unset_fields_are_reported_with_candidates(tmp_path: Path) -> None:
     write(
         tmp_path,

@@ -99,7 +99,7 @@ import libcst as cst
 from fixup.codemods.nodes import code, is_docstring
 from fixup.fix import Diagnostic, FileChange, Fix, Plan, Provenance
 from fixup.fixers import FixerContext
-from fixup.index import dotted
+from fixup.index import ProjectIndex, dotted
 from fixup.project import Project
 
 ORDER = 37
@@ -604,7 +604,7 @@ def plan(ctx: FixerContext) -> Iterator[Fix | Diagnostic]:
     if not models:
         yield from out.diagnostics
         return
-    registries = _registries(lookup, metadata, models)
+    registries = _registries(lookup, metadata, models, ctx.index)
     for registry in registries:
         fix = _repair(lookup.on(ctx.project), registry, models, out)
         yield from out.diagnostics
@@ -626,7 +626,7 @@ def _set_aside(path: str) -> bool:
 
 
 def _registries(
-    lookup: _Lookup, metadata: _Metadata, models: dict[str, _ModelModule]
+    lookup: _Lookup, metadata: _Metadata, models: dict[str, _ModelModule], index: ProjectIndex
 ) -> list[_Registry]:
     """Every registry, packages deepest first, then import-only modules, then env.py files."""
     project = lookup.project
@@ -636,8 +636,17 @@ def _registries(
         for p in project.files_containing("import")
         if not project.is_package(p) and not _defines(project.files[p])
     }
+    # A registry imports a model module: the index's imports, by the module's last name (an
+    # app may be imported under more than one dotted name), rule out the others unparsed.
+    stems = {PurePosixPath(p).stem for p in models} | {
+        PurePosixPath(p).parent.name for p in models if project.is_package(p)
+    }
     for path in sorted(candidates):
         if path not in project.files or _set_aside(path):
+            continue
+        if path in index and not any(
+            module.rpartition(".")[2] in stems for module, _ in index.imported_modules(path)
+        ):
             continue
         facts = _facts(project, path)
         if facts is None or facts.dynamic_imports:

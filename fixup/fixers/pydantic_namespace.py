@@ -78,8 +78,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
-from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import AddImportsVisitor
 
 from fixup.codemods.instance_attribute_uses import (
     AttributeUses,
@@ -423,6 +421,10 @@ def _import_from_pydantic(module: cst.Module, name: str) -> cst.Module:
                 )
             body[index] = statement.with_changes(body=[small.with_changes(names=aliases)])
             return module.with_changes(body=body)
+    # libcst.codemod imports libcst.matchers (0.3 s): only a fix that adds an import pays it.
+    from libcst.codemod import CodemodContext
+    from libcst.codemod.visitors import AddImportsVisitor
+
     context = CodemodContext()
     AddImportsVisitor.add_needed_import(context, "pydantic", name)
     return AddImportsVisitor(context).transform_module(module)

@@ -342,6 +342,16 @@ def _plan_edits(
             )
         )
         return result, {}
+    if job.style == "broken":
+        # Python resolves these (what `_resolve` decides first): only the others need libcst.
+        package = project.package_of(path) or ""
+        found = [
+            (span, node)
+            for span, node in found
+            if absolute_module(package, node.level, node.module) is None
+        ]
+        if not found:
+            return result, {}
     spans = [span for span, _ in found]
     nodes = parse_statements([text[s.start : s.end] for s in spans])
     if nodes is None:

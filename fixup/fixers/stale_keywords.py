@@ -81,6 +81,7 @@ from fixup.fixers._model_classes import (
     locate,
 )
 from fixup.history import HistoryCommit, HistoryError
+from fixup.index import ProjectIndex
 from fixup.project import Project
 from fixup.textio import SourceError, decode
 
@@ -130,22 +131,26 @@ def plan(ctx: FixerContext) -> Plan:
     edits: dict[str, _FileEdits] = {}
     backrefs = _backrefs(project)
     # The index knows every class of the project: only a file that calls one that can be a
-    # model (Pydantic, SQLModel, SQLAlchemy, or in a module that uses dataclasses) is read.
-    index = ctx.index
-    candidates = {
-        cls.name
-        for model_path in index.paths()
-        for cls in index.classes(model_path)
-        if cls.kind != "plain" or "dataclass" in project.files[model_path]
-    }
+    # model is read.
+    candidates = _possible_models(ctx.index)
     for path in sorted(project.python_files()):
         text = project.files[path]
-        if "=" not in text or candidates.isdisjoint(_CALL_SCAN.findall(text)):
+        if "=" not in text:
+            continue
+        # `from app.schemas import Release as ReleaseSchema` calls it by another name.
+        called = candidates | {
+            asname
+            for _, _, name, asname, _ in ctx.index.facts(path).imports.from_imports
+            if asname and name in candidates
+        }
+        if called.isdisjoint(_CALL_SCAN.findall(text)):
             continue
         found = facts(project, path)
         if found is None:
             continue
         for call in found.calls:
+            if call.callee.rpartition(".")[2] not in called:
+                continue
             key = (path, call.callee)
             if key not in models:
                 models[key] = _model(project, path, call.callee, backrefs)
@@ -174,6 +179,35 @@ def plan(ctx: FixerContext) -> Plan:
 
 
 # ---------------------------------------------------------------- the classes
+
+
+#: The short names of the bases outside the project that make a class a model.
+_MODEL_BASES = frozenset(
+    name.rpartition(".")[2] for name in PYDANTIC_ROOTS | SQLMODEL_ROOTS | DECLARATIVE_ROOTS
+)
+
+
+def _possible_models(index: ProjectIndex) -> set[str]:
+    """The names of the project's classes that can be models: Pydantic, SQLModel and mapped
+    classes, dataclasses, and their subclasses (matched by name across modules: a superset of
+    what `_model` confirms, so that only the files calling one are parsed)."""
+    classes = [cls for path in index.paths() for cls in index.classes(path)]
+    names = {
+        cls.name
+        for cls in classes
+        if cls.kind != "plain"
+        or cls.maps_table
+        or any(d.rpartition(".")[2] == "dataclass" for d in cls.decorators)
+        or any(b.rpartition(".")[2] in _MODEL_BASES for b in cls.bases)
+    }
+    grown = True
+    while grown:
+        before = len(names)
+        names.update(
+            cls.name for cls in classes if any(b.rpartition(".")[2] in names for b in cls.bases)
+        )
+        grown = len(names) > before
+    return names
 
 
 def _model(project: Project, path: str, callee: str, backrefs: set[str]) -> _Model | None:
