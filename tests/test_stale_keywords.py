@@ -273,6 +273,21 @@ def test_models_called_by_another_name_or_through_a_subclass(tmp_path: Path) -> 
     assert "b = Extended(id=2, extra='', description='y')" in after["app/views.py"]
 
 
+def test_models_reached_by_star_import_or_module_attribute(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/schemas.py": schema("id", "description"),
+            "app/star.py": "from app.schemas import *\n\na = Item(id=1, desciption='x')\n",
+            "app/dotted.py": "from app import schemas\n\nb = schemas.Item(id=1, desciption='y')\n",
+        },
+    )
+    after, _ = applied(tmp_path)
+    assert "a = Item(id=1, description='x')" in after["app/star.py"]
+    assert "b = schemas.Item(id=1, description='y')" in after["app/dotted.py"]
+
+
 def test_two_unset_fields_are_reported_with_candidates(tmp_path: Path) -> None:
     write(
         tmp_path,

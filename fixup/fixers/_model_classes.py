@@ -116,6 +116,8 @@ class FileFacts:
     #: Top-level names bound to ``declarative_base()`` (absolute factory name resolved).
     declarative_bases: frozenset[str]
     calls: tuple[CallFacts, ...]
+    #: The absolute modules of ``from m import *`` statements at module level.
+    stars: tuple[str, ...] = ()
 
     def imported(self) -> dict[str, str]:
         return dict(self.imports)
@@ -162,7 +164,13 @@ def _facts_of(text: str, package: str | None) -> FileFacts | None:
             called = _absolute(_dotted(node.value.func), imports)
             if called in _DECLARATIVE_FACTORIES:
                 bases.update(t.id for t in node.targets if isinstance(t, ast.Name))
-    return FileFacts(tuple(imports.items()), classes, frozenset(bases), tuple(calls))
+    stars = tuple(
+        module
+        for node in tree.body
+        if isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names)
+        if (module := absolute_module(package, node.level, node.module)) is not None
+    )
+    return FileFacts(tuple(imports.items()), classes, frozenset(bases), tuple(calls), stars)
 
 
 def _read_import(
@@ -388,7 +396,17 @@ def locate(
         if local is not None:
             return path, local
         imported = found.imported().get(dotted)
-        if imported is None or imported == dotted:
+        if imported is None:
+            # `from app.schemas import *`: the last star import that has the class binds it.
+            return next(
+                (
+                    located
+                    for module in reversed(found.stars)
+                    if (located := locate(project, path, f"{module}.{dotted}", depth + 1))
+                ),
+                None,
+            )
+        if imported == dotted:
             return None
         dotted = imported
     else:

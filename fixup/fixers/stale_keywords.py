@@ -81,6 +81,7 @@ from fixup.fixers._model_classes import (
     locate,
 )
 from fixup.history import HistoryCommit, HistoryError
+from fixup.index import FileFacts as IndexFacts
 from fixup.index import ProjectIndex
 from fixup.project import Project
 from fixup.textio import SourceError, decode
@@ -137,13 +138,8 @@ def plan(ctx: FixerContext) -> Plan:
         text = project.files[path]
         if "=" not in text:
             continue
-        # `from app.schemas import Release as ReleaseSchema` calls it by another name.
-        called = candidates | {
-            asname
-            for _, _, name, asname, _ in ctx.index.facts(path).imports.from_imports
-            if asname and name in candidates
-        }
-        if called.isdisjoint(_CALL_SCAN.findall(text)):
+        called = _names_calling(ctx.index.facts(path), candidates, text)
+        if not called:
             continue
         found = facts(project, path)
         if found is None:
@@ -185,6 +181,27 @@ def plan(ctx: FixerContext) -> Plan:
 _MODEL_BASES = frozenset(
     name.rpartition(".")[2] for name in PYDANTIC_ROOTS | SQLMODEL_ROOTS | DECLARATIVE_ROOTS
 )
+
+
+def _names_calling(found: IndexFacts, candidates: set[str], text: str) -> set[str]:
+    """The names by which a file can call one of ``candidates`` (``from app.schemas import
+    Release as ReleaseOut`` calls it ``ReleaseOut``); empty when its index facts show that it
+    reaches none of them (by an import, a class of its own, or ``schemas.Release``)."""
+    imports = found.imports
+    names = {
+        asname or name
+        for _, _, name, asname, _ in imports.from_imports
+        if name in candidates or name == "*"
+    }
+    names.update(d.name for d in found.definitions if d.name in candidates)
+    names.update(
+        last
+        for chain, _ in imports.attribute_reads
+        if (last := chain.rpartition(".")[2]) in candidates
+    )
+    if "*" in names:  # a star import may bind any of them: the text tells which it calls
+        names = candidates & set(_CALL_SCAN.findall(text))
+    return names
 
 
 def _possible_models(index: ProjectIndex) -> set[str]:
