@@ -67,7 +67,13 @@ from fixup.codemods.absolute_imports import (
 from fixup.codemods.nodes import code
 from fixup.fix import Diagnostic, FileChange, Fix, Plan, Provenance, Severity
 from fixup.fixers import FixerContext, Option
-from fixup.index import absolute_module, file_facts, parse_with_facts, with_absolute_imports
+from fixup.index import (
+    FileFacts,
+    absolute_module,
+    file_facts,
+    parse_with_facts,
+    with_absolute_imports,
+)
 from fixup.parallel import imap_in_processes
 from fixup.project import Project, stdlib_names
 
@@ -236,7 +242,7 @@ def _convert_file(job: _Job, path: str) -> FileResult:
             )
         return result
     result, moves = (
-        _plan_edits(job, path, text, tree) if facts.has_relative_imports else (FileResult(), {})
+        _plan_edits(job, path, text, tree) if _to_plan(job, path, facts) else (FileResult(), {})
     )
     if not result.edits:
         result.facts = facts.to_json()
@@ -257,6 +263,20 @@ def _convert_file(job: _Job, path: str) -> FileResult:
         )
     result.facts = new.to_json()
     return result
+
+
+def _to_plan(job: _Job, path: str, facts: FileFacts) -> bool:
+    """Does the file have a relative import this run may rewrite? The index's facts tell,
+    without looking for the statements in the tree."""
+    if not facts.has_relative_imports:
+        return False
+    if job.style != "broken" or job.project.package_of(path) is None:
+        return True  # (a file outside any package gets its warning from `_plan_edits`)
+    package = job.project.package_of(path) or ""
+    return any(
+        level and absolute_module(package, level, module or None) is None
+        for level, module, *_ in facts.imports.from_imports
+    )
 
 
 @dataclass(frozen=True)
