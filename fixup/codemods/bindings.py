@@ -147,16 +147,47 @@ def eagerly_referenced_names(source: str) -> set[str]:
 
 
 def _module_scope_nodes(body: Iterable[ast.stmt]) -> Iterator[ast.AST]:
-    """Nodes evaluated in module scope: stops at function, class and lambda bodies."""
+    """Nodes evaluated in module scope that may bind a name: stops at function, class and
+    lambda bodies and comprehensions, and does not descend into what binds nothing below it
+    (constants, names, import aliases). It runs on every file of a project: fields are looked
+    up once per node type instead of through ``ast.iter_child_nodes``."""
     stack: list[ast.AST] = list(body)
+    pop, extend, push = stack.pop, stack.extend, stack.append
+    fields_of = _SCOPE_FIELDS
     while stack:
-        node = stack.pop()
+        node = pop()
         yield node
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            continue
-        if isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
-            continue  # their targets are local to the comprehension
-        stack.extend(ast.iter_child_nodes(node))
+        kind = type(node)
+        fields = fields_of.get(kind)
+        if fields is None:
+            fields = fields_of[kind] = _scope_fields(kind)
+        for name in fields:
+            child = getattr(node, name)
+            if type(child) is list:
+                extend(child)
+            elif child is not None:
+                push(child)
+
+
+#: Node type -> the fields ``_module_scope_nodes`` descends into; filled as types are met.
+_SCOPE_FIELDS: dict[type, tuple[str, ...]] = {}
+#: Types whose children are never in module scope or bind nothing.
+_SCOPE_STOPS = (
+    ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda,  # their own scope
+    ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp,  # targets local to them
+    ast.Constant, ast.Name, ast.Import, ast.ImportFrom, ast.Global, ast.Nonlocal,
+)  # fmt: skip
+#: Fields that never hold a node that binds a name (strings, markers, operators).
+_NOT_SCOPE_FIELDS = frozenset(
+    {"ctx", "id", "attr", "name", "arg", "module", "level", "kind", "type_comment", "conversion",
+     "is_async", "asname", "names", "kwd_attrs", "rest", "op"}
+)  # fmt: skip
+
+
+def _scope_fields(kind: type) -> tuple[str, ...]:
+    if issubclass(kind, _SCOPE_STOPS) or not issubclass(kind, ast.AST):
+        return ()
+    return tuple(f for f in kind._fields if f not in _NOT_SCOPE_FIELDS)
 
 
 def _writes_globals(node: ast.AST) -> bool:
