@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from fixup.project import Project
 
 #: Part of the cache key of the facts: bump it when their shape or meaning changes.
-FACTS_VERSION = "index-2"
+FACTS_VERSION = "index-3"
 
 ModelKind = Literal["sqlalchemy", "sqlmodel", "pydantic", "plain"]
 MemberKind = Literal["column", "relationship", "field", "other"]
@@ -111,6 +111,9 @@ class Definition:
     kind: Literal["class", "function", "assign"]
     line: int
     end_line: int
+    #: For an assignment: the last part of the name its value calls (``sa.Table(...)``:
+    #: ``Table``), or "".
+    called: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,7 +190,7 @@ class FileFacts:
             sorted(b.names), b.star_imports, b.has_getattr, b.dynamic, b.all_names, b.all_line,
             i.from_imports, i.module_aliases, i.attribute_reads, i.attribute_writes,
             self.plain_imports,
-            [[d.name, d.kind, d.line, d.end_line] for d in self.definitions],
+            [[d.name, d.kind, d.line, d.end_line, d.called] for d in self.definitions],
             [
                 [c.name, c.line, c.end_line, c.bases, c.kind, c.table, c.maps_table,
                  [[m.name, m.kind, m.line, m.target, m.back_populates, m.called, m.mapped]
@@ -220,7 +223,7 @@ class FileFacts:
                 list(writes),
             ),
             plain_imports=[(_intern(p[0]), p[1], p[2]) for p in plain],
-            definitions=[Definition(_intern(d[0]), d[1], d[2], d[3]) for d in definitions],
+            definitions=[Definition(_intern(d[0]), *d[1:]) for d in definitions],
             classes=[_class_from_json(c) for c in classes],
             has_relative_imports=relative,
             runtime_names=runtime,
@@ -419,7 +422,9 @@ def _top_level(tree: ast.Module, facts: FileFacts) -> None:
             facts.definitions.append(Definition(statement.name, "function", _start(statement), end))
         elif isinstance(statement, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
             for name in _assigned(statement):
-                facts.definitions.append(Definition(name, "assign", statement.lineno, end))
+                facts.definitions.append(
+                    Definition(name, "assign", statement.lineno, end, called_name(statement.value))
+                )
 
 
 def _start(node: ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) -> int:

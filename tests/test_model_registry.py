@@ -380,7 +380,8 @@ def test_env_py_named_by_alembic_ini_and_sqlmodel_tables(tmp_path: Path) -> None
             "alembic.ini": "[alembic]\nscript_location = %(here)s/db/migrate\n",
             "app/__init__.py": "",
             "app/hero.py": hero
-            + "class Hero(HeroBase, table=True):\n    id: int = Field(primary_key=True)\n",
+            # Spelled with spaces: found by the index, not by a text search for `table=True`.
+            + "class Hero(HeroBase, table = True):\n    id: int = Field(primary_key=True)\n",
             "app/team.py": "from sqlmodel import SQLModel\n\n\nclass Team(SQLModel, table=True):\n    id: int\n",
             "app/schemas.py": "from sqlmodel import SQLModel\n\n\nclass TeamRead(SQLModel):\n    id: int\n",
             "db/migrate/env.py": "import sqlmodel\n\nimport app.team\n\ntarget_metadata = sqlmodel.SQLModel.metadata\n",

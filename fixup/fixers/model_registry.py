@@ -87,7 +87,6 @@ from __future__ import annotations
 
 import ast
 import configparser
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -99,20 +98,13 @@ import libcst as cst
 from fixup.codemods.nodes import code, is_docstring
 from fixup.fix import Diagnostic, FileChange, Fix, Plan, Provenance
 from fixup.fixers import FixerContext
+from fixup.index import FileFacts as IndexFacts
 from fixup.index import ProjectIndex, dotted
 from fixup.project import Project
 
 ORDER = 37
 NAME = __name__.rpartition(".")[2].replace("_", "-")
 
-#: Files that may map tables or be a registry's declarative base: the cheap text test.
-_MODEL_NEEDLES = ("__tablename__", "__table__", "table=True", "Table(")
-#: The same, sharper, for the files that pass: a class attribute ``__tablename__`` or
-#: ``__table__``, ``table=True``, or a module-level ``name = Table(``.
-_MODEL_LINE = re.compile(
-    r"^[ \t]+__table(?:name)?__\s*[:=]|\btable\s*=\s*True|^\w+\s*(?::[^=\n]*)?=\s*[\w.]*Table\(",
-    re.M,
-)
 #: A registry that imports modules by name at run time may import every model.
 _DYNAMIC_IMPORTS = ("import_module", "__import__(", "pkgutil")
 #: Declarative base classes of SQLAlchemy: a class deriving from one is a declarative base.
@@ -579,8 +571,8 @@ def plan(ctx: FixerContext) -> Iterator[Fix | Diagnostic]:
     lookup = _Lookup(project)
     metadata = _Metadata(lookup)
     models: dict[str, _ModelModule] = {}
-    for path in project.files_containing(*_MODEL_NEEDLES):
-        if not _maps_a_table(project.files[path]):
+    for path in project.python_files():
+        if path not in ctx.index or not _maps_a_table(ctx.index.facts(path)):
             continue
         module = project.module_name(path)
         facts = _facts(project, path)
@@ -613,11 +605,12 @@ def plan(ctx: FixerContext) -> Iterator[Fix | Diagnostic]:
             yield fix
 
 
-def _maps_a_table(text: str) -> bool:
-    """``_MODEL_LINE`` matches, searched on the lines with a needle only (a large module
-    mentions ``Table(`` in a few lines: scanning all of them costs more than the parse)."""
-    lines = [line for line in text.splitlines() if any(n in line for n in _MODEL_NEEDLES)]
-    return _MODEL_LINE.search("\n".join(lines)) is not None
+def _maps_a_table(facts: IndexFacts) -> bool:
+    """The index's facts show a class that names a table, or a module-level ``x = Table(...)``:
+    only such a file is parsed for its tables."""
+    return any(c.maps_table for c in facts.classes) or any(
+        d.called == "Table" for d in facts.definitions
+    )
 
 
 def _set_aside(path: str) -> bool:
