@@ -32,10 +32,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from rich.console import Console
-
 from fixup import __version__
 from fixup.config import Config, ConfigError
+from fixup.console import Console
 from fixup.fix import Fix, Provenance, Report
 from fixup.forge import (
     ForgeError,

@@ -19,10 +19,9 @@ from fixup import __version__
 from fixup.config import ConfigError
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from fixup.branch import BranchFlags, BranchRun
     from fixup.config import Config
+    from fixup.console import Console
     from fixup.fix import Diagnostic, Report
     from fixup.fixers import Fixer
     from fixup.project import Project
@@ -255,8 +254,7 @@ def fix_command(
     separate projects, run one after the other; the exit code is the worst of them.
     """
     # Imported here, not at the top: `fixup --version` and `--help` must start fast.
-    from rich.console import Console
-
+    from fixup.console import make_console
     from fixup.sinks import RefusedError, WriteError, interruptible
 
     branch_args = (branch, base, update, author, signoff, pr, remote, force, labels, api_url)
@@ -278,14 +276,8 @@ def fix_command(
             take_back=take_back,
         )
     err_color = resolve_color(color, sys.stderr)
-    err = Console(
-        stderr=True,
-        highlight=False,
-        soft_wrap=True,
-        no_color=not err_color,
-        # Coloured: even into a pipe; not coloured into a pipe: no escape codes at all.
-        force_terminal=True if err_color else (None if sys.stderr.isatty() else False),
-    )
+    # Coloured: even into a pipe; not coloured into a pipe: no escape codes at all.
+    err = make_console(stderr=True, color=err_color)
     paths = paths or (Path("."),)
     output = Output(
         output_format,
@@ -610,12 +602,16 @@ def _run_with_progress(
     err: Console,
     quiet: bool,
 ) -> Report:
-    from rich.progress import BarColumn, Progress, TextColumn
-
+    from fixup.console import PlainConsole
     from fixup.pipeline import run
 
-    if quiet or not sys.stderr.isatty():  # FORCE_COLOR colours a pipe, but draws no bar there
+    # FORCE_COLOR colours a pipe, but draws no bar there (a terminal always gets rich's console).
+    if quiet or not sys.stderr.isatty() or isinstance(err, PlainConsole):
         return run(project, fixers, config, use_cache=use_cache)
+    from rich.console import Console as RichConsole
+    from rich.progress import BarColumn, Progress, TextColumn
+
+    assert isinstance(err, RichConsole)
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),

@@ -40,10 +40,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any, BinaryIO, TextIO
 
-from rich.console import Console
-from rich.text import Text
-
 from fixup import __version__
+from fixup.console import make_console
 from fixup.fix import Diagnostic, FileChange, Fix, Report, changed_files
 from fixup.project import Project
 from fixup.textio import TextFormat, on_disk
@@ -358,9 +356,7 @@ def write_patch(report: Report, out: TextIO, *, fold_moves: bool = False) -> lis
 
 def print_text(report: Report, out: TextIO, *, color: bool, fold_moves: bool = False) -> None:
     """The ``--dry-run`` blocks as text; with ``color``, coloured even when ``out`` is no terminal."""
-    console = Console(
-        file=out, no_color=not color, force_terminal=color, highlight=False, soft_wrap=True
-    )
+    console = make_console(out, color=color)
     for fix, reason, diff in iter_blocks(report):
         header = fix_header(fix, reason)
         folded = folded_diff(fix, report.before) if fold_moves else None
@@ -369,15 +365,14 @@ def print_text(report: Report, out: TextIO, *, color: bool, fold_moves: bool = F
             diff = folded
         for line in header:
             console.print(
-                Text(
-                    line,
-                    style="bold yellow"
-                    if line.startswith("# ") and not line.startswith("#   ")
-                    else "dim",
-                )
+                line,
+                style="bold yellow"
+                if line.startswith("# ") and not line.startswith("#   ")
+                else "dim",
+                markup=False,
             )
         for line in diff.splitlines():
-            console.print(Text(line, style=_diff_style(line)))
+            console.print(line, style=_diff_style(line), markup=False)
 
 
 def _diff_style(line: str) -> str:

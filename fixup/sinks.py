@@ -37,8 +37,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Protocol
 
-from rich.console import Console
-
+from fixup.console import Console
 from fixup.fix import Report, changed_files
 from fixup.project import Project
 from fixup.textio import SourceError, TextFormat, decode, encode

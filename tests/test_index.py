@@ -313,7 +313,7 @@ def fixup_in_subprocess(root: Path, *args: str) -> tuple[str, str, list[str]]:
         "import sys\n"
         "from fixup.cli import main\n"
         "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
-        "print('LOADED', sorted(m for m in ('libcst', 'fixup.fixers.relative_imports') "
+        "print('LOADED', sorted(m for m in ('libcst', 'fixup.fixers.relative_imports', 'rich') "
         "if m in sys.modules))\n"
     )
     proc = subprocess.run(
@@ -339,6 +339,7 @@ def relative_import_project(root: Path) -> None:
 
 
 def test_a_warm_rerun_loads_no_fixer_and_says_the_same(tmp_path: Path) -> None:
+    """Into a pipe without colour, not even rich: its console is a fifth of a warm run."""
     relative_import_project(tmp_path)
     cold = fixup_in_subprocess(tmp_path, "--dry-run")
     warm = fixup_in_subprocess(tmp_path, "--dry-run")

@@ -504,3 +504,23 @@ def test_github_format_gives_a_diagnostic_about_no_file_no_location(repo: Path) 
     assert fix[1]["file"] == "backend/routers/items.py"  # outside git: relative to PATH
     assert note[0] == "warning" and note[1] == {"title": "fixup"}
     assert "ignores this folder" in note[2]
+
+
+def test_plain_and_rich_consoles_print_the_same_characters() -> None:
+    """Without colour into a pipe fixup does not load rich: its plain console must print what
+    rich would, markup and emoji codes included (rich expands a tab on a terminal only)."""
+    import io
+    import re
+
+    from fixup.console import PlainConsole, make_console
+
+    message = "fixed [relative-imports] :memo: [bold]b[/bold]"
+    plain_out, rich_out = io.StringIO(), io.StringIO()
+    plain = make_console(plain_out, color=False)
+    coloured = make_console(rich_out, color=True)
+    assert isinstance(plain, PlainConsole) and not isinstance(coloured, PlainConsole)
+    plain.print(message, style="yellow", markup=False)
+    coloured.print(message, style="yellow", markup=False)
+    assert plain_out.getvalue() == message + "\n"
+    assert "\x1b[" in rich_out.getvalue()
+    assert re.sub(r"\x1b\[[0-9;]*m", "", rich_out.getvalue()) == message + "\n"
