@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 
 from fixup import __version__
@@ -68,6 +67,8 @@ class Cache:
             return
         try:
             self._file.parent.mkdir(parents=True, exist_ok=True)
+            import tempfile  # only a run that writes its cache needs it
+
             fd, tmp = tempfile.mkstemp(dir=self._file.parent, suffix=".tmp")
             with os.fdopen(fd, "w") as f:
                 json.dump(self._new, f)

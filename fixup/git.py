@@ -3,12 +3,10 @@ branches and commits is done only by the sinks, through the functions marked as 
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import os
 import re
 import subprocess
-import tempfile
 import threading
 from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -445,6 +443,8 @@ def build_tree(repo: GitRepo, parent: str, changes: Mapping[str, tuple[str, byte
     The tree is built in a temporary index file that is always removed: the user's index is
     never read or written.
     """
+    import tempfile  # imported where used: a run that writes no branch never needs it
+
     with tempfile.TemporaryDirectory(prefix="fixup-index-") as scratch:
         index_env = {"GIT_INDEX_FILE": str(Path(scratch) / "index")}
         run_plumbing(repo, "read-tree", parent, env=index_env)
@@ -632,6 +632,8 @@ def token_env(url: str, token: str | None) -> dict[str, str]:
     match = re.match(r"https://([^/@]+@)?([^/]+)/", url)
     if token is None or match is None:
         return {}
+    import base64
+
     credentials = base64.b64encode(f"x-access-token:{token}".encode()).decode()
     key = f"http.https://{match.group(2)}/.extraheader"
     count = int(os.environ.get("GIT_CONFIG_COUNT", "0") or "0")

@@ -26,7 +26,6 @@ second run then finishes the fixes.
 from __future__ import annotations
 
 import os
-import secrets
 import signal
 import stat
 import threading
@@ -283,6 +282,8 @@ def _write(
     if not final:
         return final
     _refuse_losses(before, final, allow_dirty)
+
+    import secrets  # only an apply stages files
 
     token = secrets.token_hex(4)
     staging: list[tuple[Path, Path, str]] = []  # (staged file, target, project path)
