@@ -42,6 +42,8 @@ def decode(data: bytes) -> tuple[str, TextFormat]:
         ) from None
     if encoding == "utf-8-sig":
         text = text.removeprefix("\ufeff")
+    if "\r" not in text:  # nearly every file: one scan for a character, not three counts
+        return text, TextFormat(encoding, "\n")
     crlf = text.count("\r\n")
     if not crlf:
         return text, TextFormat(encoding, "\n")
