@@ -52,7 +52,7 @@ class Evidence:
             f"{kind} ({importer}) imports it" for importer, kind in sorted(self.registry.items())
         ]
         count = len(self.importers)
-        parts.append(f"{count} module{'s' * (count != 1)} import it")
+        parts.append(f"{count} module{'s import' if count != 1 else ' imports'} it")
         return "; ".join(parts)
 
 
@@ -63,6 +63,8 @@ class Liveness:
     live: str | None
     reason: str
     evidence: dict[str, Evidence]
+    #: True when the entry points or the registries decided (not the number of importers).
+    strong: bool = False
 
     def describe(self) -> str:
         return " ".join(f"{path}: {e.describe()}." for path, e in sorted(self.evidence.items()))
@@ -150,10 +152,12 @@ def decide(index: ProjectIndex, copies: Iterable[str]) -> Liveness:
     if by_entry:
         importer, entry = sorted(evidence[by_entry].entry.items())[0]
         via = f"{importer}, which {entry} loads," if importer != entry else entry
-        return Liveness(by_entry, f"the app's entry point reaches it: {via} imports it", evidence)
+        return Liveness(
+            by_entry, f"the app's entry point reaches it: {via} imports it", evidence, strong=True
+        )
     if by_registry:
         importer, kind = sorted(evidence[by_registry].registry.items())[0]
-        return Liveness(by_registry, f"{kind} ({importer}) imports it", evidence)
+        return Liveness(by_registry, f"{kind} ({importer}) imports it", evidence, strong=True)
     if any(evidence[c].entry or evidence[c].registry for c in copies):
         return Liveness(None, "the app's entry points and registries load every copy", evidence)
     counts = {c: len(evidence[c].importers) for c in copies}

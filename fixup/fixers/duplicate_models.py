@@ -323,6 +323,22 @@ def _choose(index: ProjectIndex, group: list[str], models: _Models) -> tuple[str
     return None
 
 
+def _adds_columns(models: _Models, group: list[str], canonical: str) -> bool:
+    """Would collapsing ``group`` into ``canonical`` add members to one of its mapped classes?"""
+    kept = models.get(canonical)
+    if kept is None:
+        return False
+    for path in group:
+        copy = models.get(path)
+        if path == canonical or copy is None:
+            continue
+        for table, cls in copy.tables.items():
+            mine = kept.tables.get(table)
+            if mine is not None and set(cls.members) - set(mine.members):
+                return True
+    return False
+
+
 def _superset(models: _Models, first: str, second: str) -> bool:
     """``first`` defines everything ``second`` does, and more."""
     a, b = models.get(first), models.get(second)
@@ -750,6 +766,11 @@ def plan(ctx: FixerContext) -> Iterator[Fix | Diagnostic]:
             yield from _keep_live_and_note(index, group, why, touched)
             continue
         canonical, reason = choice
+        if _adds_columns(models, group, canonical) and decide(index, group).strong:
+            # A merge would add columns to the model the app runs: keep that copy as it is.
+            why = "the copies map different columns"
+            yield from _keep_live_and_note(index, group, why, touched)
+            continue
         top = (project.module_name(canonical) or "").split(".")[0]
         elsewhere = {}
         for (package, table), entries in _tables_by_tree(index).items():
@@ -773,9 +794,7 @@ def plan(ctx: FixerContext) -> Iterator[Fix | Diagnostic]:
         index = ctx.index.for_project(ctx.project)
         if not all(path in index for path in group):
             continue
-        yield from _keep_live_and_note(
-            index, group, "one copy in each of two packages", touched
-        )
+        yield from _keep_live_and_note(index, group, "one copy in each of two packages", touched)
     index = ctx.index
     yield from _back_populates(index, dict.fromkeys(touched))
     yield from _still_duplicated(index)
@@ -823,6 +842,8 @@ class _DeadCopy:
     differing: list[str] = field(default_factory=list)
     #: Top-level names only the dead copy defines and nothing uses.
     unused: list[str] = field(default_factory=list)
+    #: (table, the dead copy's Base, the live copy's) where they differ.
+    bases: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 def _keep_live(index: ProjectIndex, group: list[str], why: str) -> Iterator[Fix | Diagnostic]:
@@ -926,6 +947,11 @@ def _plan_live(
             if facts.table is None or kept is None:
                 continue
             hidden.add(facts.table)
+            if facts.bases and kept.bases:
+                copy_base = _resolve_name(project, path, facts.bases[0])
+                kept_base = _resolve_name(project, live, kept.bases[0])
+                if copy_base != kept_base:
+                    dead.bases.append((facts.table, copy_base, kept_base))
             copy_models, kept_models = (
                 source.classes.get(facts.name),
                 current.classes.get(kept.name),
@@ -1130,6 +1156,8 @@ def _explain_live(
         'this MetaData instance").'
     ]
     for dead in dead_copies:
+        for table, copy_base, kept_base in dead.bases:
+            parts.append(f"{dead.path} maps {table!r} on {copy_base}, {live} on {kept_base}.")
         if dead.dropped:
             parts.append(
                 f"Columns and attributes only {dead.path} maps, not kept: {', '.join(dead.dropped)}."
