@@ -217,12 +217,13 @@ def names_used(statement: ast.stmt) -> set[str]:
 
 def attribute_uses(
     index: ProjectIndex, classes: Iterable[str], attributes: Iterable[str], skip: Iterable[str]
-) -> list[tuple[str, int, str]]:
+) -> list[tuple[str, int, str, str]]:
     """Reads of ``attributes`` in the files (but ``skip``) that name one of ``classes``:
     ``obj.attr`` on any object (an instance of the model cannot be told from another),
-    ``Model(attr=...)``, ``Model.attr``. Alembic migrations are left to ``migration_columns``."""
+    ``Model(attr=...)``, ``Model.attr``, as (path, line, attribute, what the code does). Alembic
+    migrations are left to ``migration_columns``."""
     classes, attributes, skip = set(classes), set(attributes), set(skip)
-    uses: list[tuple[str, int, str]] = []
+    uses: list[tuple[str, int, str, str]] = []
     project = index.project
     for path in project.python_files():
         if path in skip or not path.endswith(".py") or _in_migrations(path):
@@ -235,15 +236,14 @@ def attribute_uses(
             continue
         for node in ast.walk(tree):
             if isinstance(node, ast.Attribute) and node.attr in attributes:
-                uses.append((path, node.lineno, f"reads `.{node.attr}`"))
+                uses.append((path, node.lineno, node.attr, f"reads `.{node.attr}`"))
             elif isinstance(node, ast.Call):
                 called = dotted(node.func) or ""
                 if called.rpartition(".")[2] in classes:
                     for keyword in node.keywords:
                         if keyword.arg in attributes:
-                            uses.append(
-                                (path, node.lineno, f"passes `{called}({keyword.arg}=...)`")
-                            )
+                            what = f"passes `{called}({keyword.arg}=...)`"
+                            uses.append((path, node.lineno, keyword.arg, what))
     return sorted(set(uses))
 
 

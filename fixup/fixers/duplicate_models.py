@@ -876,7 +876,7 @@ def _keep_live(index: ProjectIndex, group: list[str], why: str) -> Iterator[Fix 
         return
     for path, line, what in dependencies:
         yield Diagnostic(
-            f"{what}, which only the dead copy maps: deleting it is unsafe ({fix.title})",
+            f"{what}: deleting that copy is unsafe ({fix.title})",
             path=path,
             line=line,
             fixer=NAME,
@@ -968,7 +968,11 @@ def _plan_live(
                     and kept_models.members[n].fingerprint != member.fingerprint
                     and not n.startswith("__")
                 ]
-            dependencies += attribute_uses(index, {facts.name, kept.name}, only_here, group)
+            for where, line, attribute, what in attribute_uses(
+                index, {facts.name, kept.name}, only_here, group
+            ):
+                label = f"{facts.name}.{attribute}"
+                dependencies.append((where, line, f"{what}, and only {path} maps {label}"))
             created = migrations.get(facts.table, {})
             for name in only_here:
                 member = facts.member(name)
@@ -976,7 +980,12 @@ def _plan_live(
                 if column in created:
                     where, line = created[column]
                     dependencies.append(
-                        (where, line, f"the migration creates column {facts.table}.{column}")
+                        (
+                            where,
+                            line,
+                            f"the migration creates column {facts.table}.{column}, and only "
+                            f"{path} maps {facts.name}.{name}",
+                        )
                     )
         for facts in index.classes(path):
             if (
@@ -987,14 +996,16 @@ def _plan_live(
                 and facts.table in migrations
             ):
                 where, line = next(iter(migrations[facts.table].values()))
-                dependencies.append((where, line, f"the migration creates table {facts.table}"))
+                what = f"the migration creates table {facts.table}, and only {path} maps it"
+                dependencies.append((where, line, what))
         statements = [source.definitions[n].statement for n in dead.moved]
         imports = needed_imports(
             statements, source, current, _names_module(project.package_of(path), live_module)
         )
         if project.package_of(path) != project.package_of(live):
             imports = [_absolute_import(project.package_of(path), line) for line in imports]
-        plan = MergePlan([n for n in source.definitions if n in dead.moved], {})
+        dead.moved = [n for n in source.definitions if n in dead.moved]
+        plan = MergePlan(dead.moved, {})
         tree = merge(tree, project.parse(path), plan, imports, _first_party(project))
         texts[path] = None
         moves.append(ModuleMove(module, live_module, elsewhere))
