@@ -28,15 +28,35 @@ relative imports, strings such as ``relationship("pkg.models.action.Action")`` o
 One fix per collapsed group, all or nothing. Afterwards, ``back_populates`` pairs of the
 merged models are checked, and a side naming a missing attribute is reported.
 
+**Copies that differ** (a column defined differently, different ``__table_args__``, columns
+only one copy maps while the app's entry points or registries single out the other, or no rule
+above picks one) are not merged: the copy the running app uses stays as it is and the others
+are deleted, since deleting a copy the app never runs changes nothing but the crash. The live
+copy is the one the app's entry points reach (``main.py``, ``app.py``, ``wsgi.py``/``asgi.py``,
+a module a ``uvicorn``/``gunicorn`` command serves) through a module other than a registry;
+else the one a registry imports (the package ``__init__``, a ``db/base.py``-style module,
+alembic's ``env.py``); else the one more modules import. Evidence that points two ways decides
+nothing. Names other modules take from the dead copy and only it defines (an enum, a helper, a
+constant, with what they need) move into the live copy; every importer is rewritten (legacy
+routers and tests included); ``extend_existing`` goes from the kept classes. The explanation
+lists the columns only the dead copy maps and those it defines differently. The fix is unsafe
+(applied with ``--unsafe-fixes`` only, each dependency reported with file and line) when
+something depends on such a column: code that reads ``.column``, passes ``Model(column=...)``,
+or an alembic migration (``versions/*.py``) that creates it. Two modules in different folders of
+one package that map the same table on the same ``Base`` and load in one process
+(``auth/models.py`` and ``models/user.py`` both mapping ``users``) are handled the same way.
+
 ## What it won't touch
 
-- A pair whose copies disagree (the same column or method defined differently, different
-  ``__table_args__``, one table under two class names) is reported with both locations and
-  left alone: no column is ever dropped silently.
-- A table mapped in two different folders (``auth/models.py`` and ``models/user.py`` both
-  mapping ``users``) is reported with both locations; fixup does not choose between packages.
-- A group where none of the rules above picks a module, and a reference it cannot rewrite
-  safely (a module object passed around, an escaped string), are reported and left alone.
+- Copies that never meet in one process or metadata (separate apps, standalone scripts,
+  tutorial steps, one copy on another ``Base`` in another package).
+- Copies that differ when the evidence does not single out the copy the app runs: both are
+  reported with the evidence for each, and what the user can do.
+- A name other modules take from the dead copy that the live copy defines differently (a
+  helper, an enum), or lacks and cannot get; a star import of the dead copy; a live copy that
+  imports from the dead one: reported, and the group is left alone.
+- A reference it cannot rewrite safely (a module object passed around, an escaped string):
+  reported and left alone.
 - Sibling modules such as ``action.py`` and ``actions.py`` that define different things.
 
 ## Example
