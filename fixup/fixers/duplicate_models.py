@@ -961,63 +961,11 @@ def _plan_live(
                     path,
                     cls.line,
                 )
-        live_facts = index.facts(live)
-        for facts in index.classes(path):
-            kept = next((c for c in live_facts.classes if c.table == facts.table), None)
-            if facts.table is None or kept is None:
-                continue
-            hidden.add(facts.table)
-            if facts.bases and kept.bases:
-                copy_base = _resolve_name(project, path, facts.bases[0])
-                kept_base = _resolve_name(project, live, kept.bases[0])
-                if copy_base != kept_base:
-                    dead.bases.append((facts.table, copy_base, kept_base))
-            copy_models, kept_models = (
-                source.classes.get(facts.name),
-                current.classes.get(kept.name),
-            )
-            only_here = sorted(
-                n for n in facts.body_names - kept.body_names if not n.startswith("__")
-            )
-            dead.dropped += [f"{facts.name}.{n}" for n in only_here]
-            if copy_models is not None and kept_models is not None:
-                dead.differing += [
-                    f"{facts.name}.{n}"
-                    for n, member in copy_models.members.items()
-                    if n in kept_models.members
-                    and kept_models.members[n].fingerprint != member.fingerprint
-                    and not n.startswith("__")
-                ]
-            for where, line, attribute, what in attribute_uses(
-                index, {facts.name, kept.name}, only_here, group
-            ):
-                label = f"{facts.name}.{attribute}"
-                dependencies.append((where, line, f"{what}, and only {path} maps {label}"))
-            created = migrations.get(facts.table, {})
-            for name in only_here:
-                member = facts.member(name)
-                column = member.name if member is not None else name
-                if column in created:
-                    where, line = created[column]
-                    dependencies.append(
-                        (
-                            where,
-                            line,
-                            f"the migration creates column {facts.table}.{column}, and only "
-                            f"{path} maps {facts.name}.{name}",
-                        )
-                    )
-        for facts in index.classes(path):
-            if (
-                facts.table is not None
-                and facts.name not in dead.moved
-                and facts.table not in current.tables
-                and facts.table not in mapped_elsewhere
-                and facts.table in migrations
-            ):
-                where, line = next(iter(migrations[facts.table].values()))
-                what = f"the migration creates table {facts.table}, and only {path} maps it"
-                dependencies.append((where, line, what))
+        dropped_tables, uses = _what_it_drops(
+            index, live, dead, source, current, migrations, mapped_elsewhere, group
+        )
+        hidden |= dropped_tables
+        dependencies += uses
         statements = [source.definitions[n].statement for n in dead.moved]
         imports = needed_imports(
             statements, source, current, _names_module(project.package_of(path), live_module)
@@ -1069,6 +1017,78 @@ def _plan_live(
         safe=not dependencies,
     )
     return fix, dependencies
+
+
+def _what_it_drops(
+    index: ProjectIndex,
+    live: str,
+    dead: _DeadCopy,
+    source: ModuleModels,
+    current: ModuleModels,
+    migrations: dict[str, dict[str, tuple[str, int]]],
+    mapped_elsewhere: set[str],
+    group: list[str],
+) -> tuple[set[str], list[tuple[str, int, str]]]:
+    """The tables the dead copy maps again (their second mapping goes), and what depends on the
+    members and tables only it maps; fills in ``dead.dropped``, ``differing`` and ``bases``."""
+    project = index.project
+    path = dead.path
+    hidden: set[str] = set()
+    dependencies: list[tuple[str, int, str]] = []
+    live_facts = index.facts(live)
+    for facts in index.classes(path):
+        kept = next((c for c in live_facts.classes if c.table == facts.table), None)
+        if facts.table is None or kept is None:
+            continue
+        hidden.add(facts.table)
+        if facts.bases and kept.bases:
+            copy_base = _resolve_name(project, path, facts.bases[0])
+            kept_base = _resolve_name(project, live, kept.bases[0])
+            if copy_base != kept_base:
+                dead.bases.append((facts.table, copy_base, kept_base))
+        copy_models, kept_models = (
+            source.classes.get(facts.name),
+            current.classes.get(kept.name),
+        )
+        only_here = sorted(n for n in facts.body_names - kept.body_names if not n.startswith("__"))
+        dead.dropped += [f"{facts.name}.{n}" for n in only_here]
+        if copy_models is not None and kept_models is not None:
+            dead.differing += [
+                f"{facts.name}.{n}"
+                for n, member in copy_models.members.items()
+                if n in kept_models.members
+                and kept_models.members[n].fingerprint != member.fingerprint
+                and not n.startswith("__")
+            ]
+        for where, line, attribute, what in attribute_uses(
+            index, {facts.name, kept.name}, only_here, group
+        ):
+            label = f"{facts.name}.{attribute}"
+            dependencies.append((where, line, f"{what}, and only {path} maps {label}"))
+        created = migrations.get(facts.table, {})
+        for name in only_here:
+            if name in created:
+                where, line = created[name]
+                dependencies.append(
+                    (
+                        where,
+                        line,
+                        f"the migration creates column {facts.table}.{name}, and only "
+                        f"{path} maps {facts.name}.{name}",
+                    )
+                )
+    for facts in index.classes(path):
+        if (
+            facts.table is not None
+            and facts.name not in dead.moved
+            and facts.table not in current.tables
+            and facts.table not in mapped_elsewhere
+            and facts.table in migrations
+        ):
+            where, line = next(iter(migrations[facts.table].values()))
+            what = f"the migration creates table {facts.table}, and only {path} maps it"
+            dependencies.append((where, line, what))
+    return hidden, dependencies
 
 
 def _needed_names(
