@@ -676,3 +676,34 @@ def test_copies_in_two_packages_on_different_bases_are_left_alone(tmp_path: Path
     files["app/main.py"] = "from app.auth.models import User\nfrom app.models.users import User\n"
     result, _ = live_plan(files, tmp_path)
     assert result.fixes == []
+
+
+def test_an_enum_the_live_copy_takes_from_the_dead_one_moves_above_its_classes(
+    tmp_path: Path,
+) -> None:
+    files = package(
+        user=(
+            "import enum\n\nfrom sqlalchemy import Column, Integer, String\n\n"
+            "from app.models.base import Base\n\n\n"
+            "class Role(str, enum.Enum):\n    VIEWER = 'viewer'\n\n\n"
+            "class User(Base):\n    __tablename__ = 'users'\n\n"
+            "    id = Column(Integer, primary_key=True)\n    nickname = Column(String(50))\n"
+        ),
+        users=(
+            "from sqlalchemy import Column, Enum, Integer\n\n"
+            "from app.models.base import Base\nfrom app.models.user import Role\n\n\n"
+            "class User(Base):\n    __tablename__ = 'users'\n\n"
+            "    id = Column(Integer, primary_key=True)\n    role = Column(Enum(Role))\n"
+        ),
+    )
+    files["app/main.py"] = "from app.models.users import User\n"
+    (fix,) = live_plan(files, tmp_path)[0].fixes
+    assert fix.safe
+    assert "Moved Role from app/models/user.py (defined only there, and used)." in fix.explanation
+    assert {c.path: c.after for c in fix.changes}["app/models/users.py"] == (
+        "import enum\n\nfrom sqlalchemy import Column, Enum, Integer\n\n"
+        "from app.models.base import Base\n\n\n"
+        "class Role(str, enum.Enum):\n    VIEWER = 'viewer'\n\n\n"
+        "class User(Base):\n    __tablename__ = 'users'\n\n"
+        "    id = Column(Integer, primary_key=True)\n    role = Column(Enum(Role))\n"
+    )

@@ -941,9 +941,19 @@ def _plan_live(
         source = read_models(project.parse(path), project.files[path])
         current = read_models(tree)
         dead = _DeadCopy(path)
-        taken = names_taken(index, module, group)
-        if live in taken.get("*", []) or any(live in users for users in taken.values()):
-            raise _Conflict(f"{live} imports from {path}: merge them by hand", live)
+        taken = names_taken(index, module, [p for p in group if p != live])
+        # The live copy may take names from the dead one (an enum): they move in, above its
+        # classes, in place of that import.
+        live_takes = {name for name, users in taken.items() if live in users}
+        if live_takes:
+            tree, imported = _without_imports_of(tree, project.package_of(live), module)
+            if not live_takes <= imported:
+                raise _Conflict(
+                    f"it refers to {path} other than by a top-level `from` import: "
+                    "merge them by hand",
+                    live,
+                )
+            current = read_models(tree)
         elsewhere = _needed_names(project, path, source, current, taken, dead)
         top = {
             name: statement
@@ -975,6 +985,8 @@ def _plan_live(
         dead.moved = [n for n in source.definitions if n in dead.moved]
         plan = MergePlan(dead.moved, {})
         tree = merge(tree, project.parse(path), plan, imports, _first_party(project))
+        if live_takes:
+            tree = _hoist(tree, len({id(source.definitions[n].statement) for n in dead.moved}))
         texts[path] = None
         moves.append(ModuleMove(module, live_module, elsewhere))
         dead_copies.append(dead)
@@ -1089,6 +1101,54 @@ def _what_it_drops(
             what = f"the migration creates table {facts.table}, and only {path} maps it"
             dependencies.append((where, line, what))
     return hidden, dependencies
+
+
+def _without_imports_of(
+    tree: cst.Module, package: str | None, module: str
+) -> tuple[cst.Module, set[str]]:
+    """``tree`` without its top-level ``from module import a, b`` statements, and the names
+    they imported (an aliased name is kept, and so is its statement)."""
+    body: list[cst.BaseStatement] = []
+    names: set[str] = set()
+    for statement in tree.body:
+        found = _imported_from(statement, package, module)
+        if found is None:
+            body.append(statement)
+        else:
+            names |= found
+    return tree.with_changes(body=body), names
+
+
+def _imported_from(
+    statement: cst.BaseStatement, package: str | None, module: str
+) -> set[str] | None:
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return None
+    node = statement.body[0]
+    if not isinstance(node, cst.ImportFrom) or isinstance(node.names, cst.ImportStar):
+        return None
+    written = "." * len(node.relative) + (code(node.module) if node.module else "")
+    if _absolute(package, written) != module or any(a.asname for a in node.names):
+        return None
+    return {code(alias.name) for alias in node.names}
+
+
+def _hoist(tree: cst.Module, count: int) -> cst.Module:
+    """Move the last ``count`` statements (just merged in) up, after the last top-level import,
+    so that the classes above them can use them."""
+    if count == 0:
+        return tree
+    body, moved = list(tree.body[:-count]), list(tree.body[-count:])
+    last = max(
+        (
+            i
+            for i, s in enumerate(body)
+            if isinstance(s, cst.SimpleStatementLine)
+            and all(isinstance(small, (cst.Import, cst.ImportFrom)) for small in s.body)
+        ),
+        default=-1,
+    )
+    return tree.with_changes(body=[*body[: last + 1], *moved, *body[last + 1 :]])
 
 
 def _needed_names(
