@@ -54,7 +54,8 @@ one package that map the same table on the same ``Base`` and load in one process
   reported with the evidence for each, and what the user can do.
 - A name other modules take from the dead copy that the live copy defines differently (a
   helper, an enum), or lacks and cannot get; a star import of the dead copy; a live copy that
-  imports from the dead one: reported, and the group is left alone.
+  refers to the dead one other than by a top-level ``from`` import: reported, and the group is
+  left alone. (Names the live copy imports from the dead one move in, above its classes.)
 - A reference it cannot rewrite safely (a module object passed around, an escaped string):
   reported and left alone.
 - Sibling modules such as ``action.py`` and ``actions.py`` that define different things.
