@@ -702,6 +702,10 @@ class ProjectIndex:
         """Does any other project file load ``path``?"""
         return len(self._loaders(path)) > 1
 
+    def loaders(self, path: str) -> frozenset[str]:
+        """Every file that loads ``path`` when it runs (``path`` itself included)."""
+        return self._loaders(path)
+
     def _loaders(self, path: str) -> frozenset[str]:
         """Every file that loads ``path`` when it runs (``path`` itself included)."""
         if path in self._loaders_of:

@@ -17,6 +17,8 @@ from fixup.codemods.rewrite_imports import ModuleMove, RewriteError, rewrite_ref
 from fixup.codemods.sqlalchemy_models import drop_extend_existing, read_models
 from fixup.fix import Plan
 from fixup.fixers import FixerContext, get_fixer
+from fixup.fixers._live_copy import Liveness, decide, entry_points, migration_columns
+from fixup.index import ProjectIndex
 from fixup.pipeline import propose
 from fixup.project import Project
 from tests.golden import GOLDEN, build_project, collect, run_cli
@@ -452,3 +454,256 @@ def test_seed_004_app_configures_its_mappers_after_the_fix(tmp_path: Path) -> No
     repaired = _configure_mappers(root)
     assert repaired.returncode == 0, repaired.stderr
     assert not (root / "src/opmas_mgmt_api/models/device.py").exists()
+
+
+# -------------------------------------------------------------------- copies that differ: the live one stays
+
+
+def live_plan(files: dict[str, str], tmp_path: Path) -> tuple[Plan, Project]:
+    """The fixer's plan for ``files`` as they are (no module that loads everything)."""
+    project = Project.from_files(tmp_path, files)
+    fixer = get_fixer("duplicate-models")
+    ctx = FixerContext(project=project, options={}, cache=Cache(None, "duplicate-models"))
+    return propose(fixer.plan, ctx), project
+
+
+def liveness(files: dict[str, str], tmp_path: Path, copies: list[str]) -> Liveness:
+    return decide(ProjectIndex(Project.from_files(tmp_path, files)), copies)
+
+
+def two_user_copies() -> dict[str, str]:
+    """user.py and users.py map `users` with different columns; nothing imports either yet."""
+    return package(
+        user=model("User", "users", "email = Column(String(100))", "nickname = Column(String(50))"),
+        users=model("User", "users", "email = Column(String(255))"),
+    )
+
+
+COPIES = ["app/models/user.py", "app/models/users.py"]
+
+
+def test_live_copy_is_the_one_the_entry_point_reaches(tmp_path: Path) -> None:
+    files = two_user_copies()
+    files["app/main.py"] = "from app.routers import accounts\n"
+    files["app/routers/__init__.py"] = ""
+    files["app/routers/accounts.py"] = "from app.models.users import User\n"
+    # A registry loads both copies, and more modules import the dead one: the entry point wins.
+    files["app/db/__init__.py"] = ""
+    files["app/db/base.py"] = (
+        "from app.models.user import User\nfrom app.models.users import User  # noqa: F811\n"
+    )
+    files["tests/test_a.py"] = "from app.models.user import User\n"
+    files["tests/test_b.py"] = "from app.models.user import User\n"
+    found = liveness(files, tmp_path, COPIES)
+    assert found.live == "app/models/users.py"
+    assert found.strong
+    assert found.reason == (
+        "the app's entry point reaches it: app/routers/accounts.py, which app/main.py loads, "
+        "imports it"
+    )
+
+
+def test_live_copy_is_the_one_a_registry_imports_when_the_app_loads_both(tmp_path: Path) -> None:
+    files = two_user_copies()
+    files["app/main.py"] = (
+        "from app.models.user import User\nfrom app.models.users import User  # noqa: F811\n"
+    )
+    files["alembic/env.py"] = (
+        "from alembic import context\n\nfrom app.models.user import User\n\n"
+        "context.configure(target_metadata=User.metadata)\n"
+    )
+    found = liveness(files, tmp_path, COPIES)
+    assert found.live == "app/models/user.py"
+    assert found.reason == "alembic env.py (alembic/env.py) imports it"
+
+
+def test_no_live_copy_when_the_entry_point_and_a_registry_disagree(tmp_path: Path) -> None:
+    files = two_user_copies()
+    files["app/main.py"] = "from app.models.user import User\n"
+    files["app/models/__init__.py"] = "from app.models.users import User\n"
+    found = liveness(files, tmp_path, COPIES)
+    assert found.live is None
+    assert found.reason == "the entry points and the registries point at different copies"
+    assert "app/models/users.py: the package __init__ (app/models/__init__.py) imports it" in (
+        found.describe()
+    )
+
+
+def test_the_copy_more_modules_import_is_live_without_other_evidence(tmp_path: Path) -> None:
+    files = two_user_copies()
+    files["app/api.py"] = "from app.models.users import User\n"
+    files["app/admin.py"] = "from app.models import users\n\nADMIN = users.User\n"
+    files["app/old.py"] = "from app.models.user import User\n"
+    found = liveness(files, tmp_path, COPIES)
+    assert (found.live, found.strong) == ("app/models/users.py", False)
+    assert found.reason == "more modules import it (2 against 1)"
+
+
+def test_no_live_copy_when_nothing_imports_one_more(tmp_path: Path) -> None:
+    found = liveness(two_user_copies(), tmp_path, COPIES)
+    assert found.live is None
+    assert found.reason == "nothing imports one copy more than the other"
+
+
+def test_a_module_a_server_command_names_is_an_entry_point(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_text('CMD ["uvicorn", "app.api:app", "--host", "0.0.0.0"]\n')
+    files = two_user_copies()
+    files["app/api.py"] = "from app.models.users import User\n"
+    files["tests/test_user.py"] = "from app.models.user import User\n"
+    project = Project.from_files(tmp_path, files)
+    assert entry_points(ProjectIndex(project)) == {
+        "app/api.py": "served by a command in Dockerfile"
+    }
+    assert decide(ProjectIndex(project), COPIES).live == "app/models/users.py"
+
+
+def test_the_fix_lists_the_columns_only_the_dead_copy_maps(tmp_path: Path) -> None:
+    files = two_user_copies()
+    files["app/main.py"] = "from app.db import base\nfrom app.models.users import User\n"
+    # The registry loads both copies: the app dies with "Table 'users' is already defined".
+    files["app/db/__init__.py"] = ""
+    files["app/db/base.py"] = (
+        "from app.models.user import User\nfrom app.models.users import User  # noqa: F811\n"
+    )
+    files["app/legacy.py"] = "from app.models.user import User\n\nEMAILS = [User.email]\n"
+    result, _ = live_plan(files, tmp_path)
+    (fix,) = result.fixes
+    assert fix.safe
+    assert fix.title == (
+        "Keep app/models/users.py, the copy the app runs, and delete app/models/user.py"
+    )
+    assert "Columns and attributes only app/models/user.py maps, not kept: User.nickname." in (
+        fix.explanation
+    )
+    assert "Defined differently in app/models/user.py (the live definition stays): User.email." in (
+        fix.explanation
+    )
+    changes = {c.path: c.after for c in fix.changes}
+    assert changes["app/models/user.py"] is None
+    assert "app/models/users.py" not in changes  # the live copy stays as it is
+    assert changes["app/legacy.py"] == (
+        "from app.models.users import User\n\nEMAILS = [User.email]\n"
+    )
+
+
+def test_a_dead_only_column_code_reads_makes_the_fix_unsafe(tmp_path: Path) -> None:
+    files = two_user_copies()
+    files["app/main.py"] = "from app.models.users import User\n"
+    files["app/names.py"] = (
+        "from app.models.users import User\n\n\n"
+        "def names(users: list[User]) -> list[str]:\n"
+        "    return [u.nickname for u in users]\n"
+    )
+    result, _ = live_plan(files, tmp_path)
+    (fix,) = result.fixes
+    assert not fix.safe
+    assert "Unsafe: something depends on what only the dead copy maps" in fix.explanation
+    (use,) = [d for d in result.diagnostics if "nickname" in d.message]
+    assert (use.path, use.line) == ("app/names.py", 5)
+    assert use.message.startswith(
+        "reads `.nickname`, and only app/models/user.py maps User.nickname: deleting that copy is unsafe"
+    )
+
+
+def test_a_dead_only_column_a_migration_creates_makes_the_fix_unsafe(tmp_path: Path) -> None:
+    files = two_user_copies()
+    files["app/main.py"] = "from app.models.users import User\n"
+    files["alembic/versions/0001_users.py"] = (
+        "import sqlalchemy as sa\nfrom alembic import op\n\n\n"
+        "def upgrade() -> None:\n"
+        "    op.create_table('users', sa.Column('id', sa.Integer()), sa.Column('email', sa.String()))\n"
+        "    with op.batch_alter_table('users') as batch_op:\n"
+        "        batch_op.add_column(sa.Column('nickname', sa.String(50)))\n"
+    )
+    result, _ = live_plan(files, tmp_path)
+    (fix,) = result.fixes
+    assert not fix.safe
+    (use,) = [d for d in result.diagnostics if "migration" in d.message]
+    assert (use.path, use.line) == ("alembic/versions/0001_users.py", 8)
+    assert "creates column users.nickname, and only app/models/user.py maps User.nickname" in (
+        use.message
+    )
+
+
+def test_migration_columns_follow_creates_and_drops(tmp_path: Path) -> None:
+    files = {
+        "migrations/versions/0001.py": (
+            "from alembic import op\nimport sqlalchemy as sa\n\n\n"
+            "def upgrade():\n"
+            "    op.create_table('items', sa.Column('id', sa.Integer()), sa.Column('old', sa.Text()))\n"
+            "    op.add_column('items', sa.Column('price', sa.Integer()))\n\n\n"
+            "def downgrade():\n"
+            "    op.add_column('items', sa.Column('never', sa.Integer()))\n"
+        ),
+        "migrations/versions/0002.py": (
+            "from alembic import op\n\n\ndef upgrade():\n    op.drop_column('items', 'old')\n"
+        ),
+    }
+    index = ProjectIndex(Project.from_files(tmp_path, files))
+    assert migration_columns(index) == {
+        "items": {
+            "id": ("migrations/versions/0001.py", 6),
+            "price": ("migrations/versions/0001.py", 7),
+        }
+    }
+
+
+def test_a_name_the_live_copy_defines_differently_is_reported(tmp_path: Path) -> None:
+    files = two_user_copies()
+    files["app/models/user.py"] += "\n\ndef label(user):\n    return user.email\n"
+    files["app/models/users.py"] += "\n\ndef label(user):\n    return str(user.id)\n"
+    files["app/main.py"] = "from app.models.users import User\n"
+    files["app/models/__init__.py"] = "from app.models import user, users\n"
+    files["app/legacy.py"] = "from app.models.user import label\n"
+    result, _ = live_plan(files, tmp_path)
+    assert result.fixes == []
+    assert any(
+        "app/models/users.py is the copy the app runs" in d.message
+        and "`label` is defined differently here and in the live copy, and app/legacy.py uses it"
+        in d.message
+        for d in result.diagnostics
+    )
+
+
+def test_copies_in_two_packages_on_different_bases_are_left_alone(tmp_path: Path) -> None:
+    files = package(users=model("User", "users", "email = Column(String(255))"))
+    files["app/auth/__init__.py"] = ""
+    files["app/auth/models.py"] = (
+        "from sqlalchemy import Column, Integer\nfrom sqlalchemy.orm import declarative_base\n\n"
+        "Base = declarative_base()\n\n\nclass User(Base):\n    __tablename__ = 'users'\n\n"
+        "    id = Column(Integer, primary_key=True)\n"
+    )
+    files["app/main.py"] = "from app.auth.models import User\nfrom app.models.users import User\n"
+    result, _ = live_plan(files, tmp_path)
+    assert result.fixes == []
+
+
+def test_an_enum_the_live_copy_takes_from_the_dead_one_moves_above_its_classes(
+    tmp_path: Path,
+) -> None:
+    files = package(
+        user=(
+            "import enum\n\nfrom sqlalchemy import Column, Integer, String\n\n"
+            "from app.models.base import Base\n\n\n"
+            "class Role(str, enum.Enum):\n    VIEWER = 'viewer'\n\n\n"
+            "class User(Base):\n    __tablename__ = 'users'\n\n"
+            "    id = Column(Integer, primary_key=True)\n    nickname = Column(String(50))\n"
+        ),
+        users=(
+            "from sqlalchemy import Column, Enum, Integer\n\n"
+            "from app.models.base import Base\nfrom app.models.user import Role\n\n\n"
+            "class User(Base):\n    __tablename__ = 'users'\n\n"
+            "    id = Column(Integer, primary_key=True)\n    role = Column(Enum(Role))\n"
+        ),
+    )
+    files["app/main.py"] = "from app.models.users import User\n"
+    (fix,) = live_plan(files, tmp_path)[0].fixes
+    assert fix.safe
+    assert "Moved Role from app/models/user.py (defined only there, and used)." in fix.explanation
+    assert {c.path: c.after for c in fix.changes}["app/models/users.py"] == (
+        "import enum\n\nfrom sqlalchemy import Column, Enum, Integer\n\n"
+        "from app.models.base import Base\n\n\n"
+        "class Role(str, enum.Enum):\n    VIEWER = 'viewer'\n\n\n"
+        "class User(Base):\n    __tablename__ = 'users'\n\n"
+        "    id = Column(Integer, primary_key=True)\n    role = Column(Enum(Role))\n"
+    )

@@ -28,15 +28,36 @@ relative imports, strings such as ``relationship("pkg.models.action.Action")`` o
 One fix per collapsed group, all or nothing. Afterwards, ``back_populates`` pairs of the
 merged models are checked, and a side naming a missing attribute is reported.
 
+**Copies that differ** (a column defined differently, different ``__table_args__``, columns
+only one copy maps while the app's entry points or registries single out the other, or no rule
+above picks one) are not merged: the copy the running app uses stays as it is and the others
+are deleted, since deleting a copy the app never runs changes nothing but the crash. The live
+copy is the one the app's entry points reach (``main.py``, ``app.py``, ``wsgi.py``/``asgi.py``,
+a module a ``uvicorn``/``gunicorn`` command serves) through a module other than a registry;
+else the one a registry imports (the package ``__init__``, a ``db/base.py``-style module,
+alembic's ``env.py``); else the one more modules import. Evidence that points two ways decides
+nothing. Names other modules take from the dead copy and only it defines (an enum, a helper, a
+constant, with what they need) move into the live copy; every importer is rewritten (legacy
+routers and tests included); ``extend_existing`` goes from the kept classes. The explanation
+lists the columns only the dead copy maps and those it defines differently. The fix is unsafe
+(applied with ``--unsafe-fixes`` only, each dependency reported with file and line) when
+something depends on such a column: code that reads ``.column``, passes ``Model(column=...)``,
+or an alembic migration (``versions/*.py``) that creates it. Two modules in different folders of
+one package that map the same table on the same ``Base`` and load in one process
+(``auth/models.py`` and ``models/user.py`` both mapping ``users``) are handled the same way.
+
 ## What it won't touch
 
-- A pair whose copies disagree (the same column or method defined differently, different
-  ``__table_args__``, one table under two class names) is reported with both locations and
-  left alone: no column is ever dropped silently.
-- A table mapped in two different folders (``auth/models.py`` and ``models/user.py`` both
-  mapping ``users``) is reported with both locations; fixup does not choose between packages.
-- A group where none of the rules above picks a module, and a reference it cannot rewrite
-  safely (a module object passed around, an escaped string), are reported and left alone.
+- Copies that never meet in one process or metadata (separate apps, standalone scripts,
+  tutorial steps, one copy on another ``Base`` in another package).
+- Copies that differ when the evidence does not single out the copy the app runs: both are
+  reported with the evidence for each, and what the user can do.
+- A name other modules take from the dead copy that the live copy defines differently (a
+  helper, an enum), or lacks and cannot get; a star import of the dead copy; a live copy that
+  refers to the dead one other than by a top-level ``from`` import: reported, and the group is
+  left alone. (Names the live copy imports from the dead one move in, above its classes.)
+- A reference it cannot rewrite safely (a module object passed around, an escaped string):
+  reported and left alone.
 - Sibling modules such as ``action.py`` and ``actions.py`` that define different things.
 
 ## Example
@@ -65,6 +86,7 @@ merged models are checked, and a side naming a missing attribute is reported.
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -73,6 +95,7 @@ from pathlib import PurePosixPath
 import libcst as cst
 
 from fixup.codemods.merge_definitions import MergePlan, merge, needed_imports
+from fixup.codemods.nodes import code
 from fixup.codemods.rewrite_imports import ModuleMove, RewriteError, mentions, rewrite_references
 from fixup.codemods.sqlalchemy_models import (
     ModelClass,
@@ -84,6 +107,13 @@ from fixup.codemods.sqlalchemy_models import (
 )
 from fixup.fix import Diagnostic, FileChange, Fix, Plan, Provenance
 from fixup.fixers import FixerContext
+from fixup.fixers._live_copy import (
+    attribute_uses,
+    decide,
+    migration_columns,
+    names_taken,
+    names_used,
+)
 from fixup.index import ClassFacts, ProjectIndex, absolute_module
 from fixup.project import Project, parse_module
 
@@ -314,6 +344,22 @@ def _choose(index: ProjectIndex, group: list[str], models: _Models) -> tuple[str
     return None
 
 
+def _adds_columns(models: _Models, group: list[str], canonical: str) -> bool:
+    """Would collapsing ``group`` into ``canonical`` add members to one of its mapped classes?"""
+    kept = models.get(canonical)
+    if kept is None:
+        return False
+    for path in group:
+        copy = models.get(path)
+        if path == canonical or copy is None:
+            continue
+        for table, cls in copy.tables.items():
+            mine = kept.tables.get(table)
+            if mine is not None and set(cls.members) - set(mine.members):
+                return True
+    return False
+
+
 def _superset(models: _Models, first: str, second: str) -> bool:
     """``first`` defines everything ``second`` does, and more."""
     a, b = models.get(first), models.get(second)
@@ -392,23 +438,9 @@ def _plan_group(
     for collapse in collapses:
         old = project.module_name(collapse.duplicate)
         assert old is not None
-        move = ModuleMove(old, canonical_module, dict(collapse.elsewhere))
-        for path in project.python_files():
-            if path in texts and texts[path] is None:
-                continue
-            text = texts.get(path, project.files[path])
-            assert text is not None
-            if not mentions(text, move):
-                continue
-            try:
-                new = rewrite_references(parse_module(text), project.package_of(path), move).code
-            except RewriteError as exc:
-                raise _Conflict(f"cannot rewrite a reference to {old}: {exc}", path) from exc
-            except cst.ParserSyntaxError as exc:
-                raise _Conflict(f"syntax error: {exc.message}", path, exc.raw_line) from exc
-            if new != text:
-                texts[path] = new
-                rewritten.add(path)
+        rewritten |= _rewrite_importers(
+            project, texts, ModuleMove(old, canonical_module, dict(collapse.elsewhere))
+        )
 
     # extend_existing only hid the second mapping of these tables: it can go now.
     unhidden: list[str] = []
@@ -433,6 +465,31 @@ def _plan_group(
     return _make_fix(
         canonical, reason, collapses, changes, unhidden, sorted(rewritten - {canonical})
     )
+
+
+def _rewrite_importers(
+    project: Project, texts: dict[str, str | None], move: ModuleMove
+) -> set[str]:
+    """Rewrite every reference to ``move.old`` in the project (``texts`` holds the new texts,
+    None for a deleted file); the files changed. Raises _Conflict."""
+    rewritten = set()
+    for path in project.python_files():
+        if path in texts and texts[path] is None:
+            continue
+        text = texts.get(path, project.files[path])
+        assert text is not None
+        if not mentions(text, move):
+            continue
+        try:
+            new = rewrite_references(parse_module(text), project.package_of(path), move).code
+        except RewriteError as exc:
+            raise _Conflict(f"cannot rewrite a reference to {move.old}: {exc}", path) from exc
+        except cst.ParserSyntaxError as exc:
+            raise _Conflict(f"syntax error: {exc.message}", path, exc.raw_line) from exc
+        if new != text:
+            texts[path] = new
+            rewritten.add(path)
+    return rewritten
 
 
 def _compare(
@@ -722,14 +779,19 @@ def plan(ctx: FixerContext) -> Iterator[Fix | Diagnostic]:
         index = ctx.index.for_project(project)
         choice = _choose(index, group, models)
         if choice is None:
-            yield Diagnostic(
-                f"{', '.join(group)} duplicate each other, and no rule picks the one to keep "
-                "(package __init__, completeness, importers, plural name): collapse them by hand",
-                path=group[0],
-                fixer=NAME,
+            # The same copies, and no rule picks one: the one the app runs stays.
+            why = (
+                "no rule picks the one to keep (package __init__, completeness, importers, "
+                "plural name)"
             )
+            yield from _keep_live_and_note(index, group, why, touched)
             continue
         canonical, reason = choice
+        if _adds_columns(models, group, canonical) and decide(index, group).strong:
+            # A merge would add columns to the model the app runs: keep that copy as it is.
+            why = "the copies map different columns"
+            yield from _keep_live_and_note(index, group, why, touched)
+            continue
         top = (project.module_name(canonical) or "").split(".")[0]
         elsewhere = {}
         for (package, table), entries in _tables_by_tree(index).items():
@@ -740,15 +802,20 @@ def plan(ctx: FixerContext) -> Iterator[Fix | Diagnostic]:
         try:
             fix = _plan_group(project, group, canonical, reason, elsewhere)
         except _Conflict as exc:
-            yield Diagnostic(
-                f"{' and '.join(group)} duplicate each other but were left alone: {exc}",
-                path=exc.path,
-                line=exc.line,
-                fixer=NAME,
-            )
+            # The copies differ: no merge, but the copy the app runs stays and the other goes.
+            where = f"{exc.path}:{exc.line}: " if exc.path and exc.line else ""
+            why = f"the copies differ: {where}{str(exc).removesuffix('; merge it by hand')}"
+            yield from _keep_live_and_note(index, group, why, touched)
             continue
         yield fix
         touched += [canonical, *(c.path for c in fix.changes if c.after is not None)]
+    handled = {path for group in groups for path in group}
+    index = ctx.index.for_project(ctx.project)
+    for group in _cross_groups(index, handled):
+        index = ctx.index.for_project(ctx.project)
+        if not all(path in index for path in group):
+            continue
+        yield from _keep_live_and_note(index, group, "one copy in each of two packages", touched)
     index = ctx.index
     yield from _back_populates(index, dict.fromkeys(touched))
     yield from _still_duplicated(index)
@@ -779,3 +846,489 @@ def _still_duplicated(index: ProjectIndex) -> list[Diagnostic]:
             )
         )
     return diagnostics
+
+
+# -------------------------------------------------------------------- copies that differ: keep the live one
+
+
+@dataclass
+class _DeadCopy:
+    """What deleting one dead copy drops, moves and breaks."""
+
+    path: str
+    moved: list[str] = field(default_factory=list)
+    #: ``Class.attr`` the dead copy maps and the live class lacks.
+    dropped: list[str] = field(default_factory=list)
+    #: ``Class.attr`` both copies define, differently (the live definition stays).
+    differing: list[str] = field(default_factory=list)
+    #: Top-level names only the dead copy defines and nothing uses.
+    unused: list[str] = field(default_factory=list)
+    #: (table, the dead copy's Base, the live copy's) where they differ.
+    bases: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def _keep_live(index: ProjectIndex, group: list[str], why: str) -> Iterator[Fix | Diagnostic]:
+    """Keep the copy of ``group`` the running app uses and delete the others, or report the
+    group with the evidence when it does not single out one copy. ``why`` says how the copies
+    differ (or why the ordinary rules did not collapse them)."""
+    liveness = decide(index, group)
+    names = " and ".join(group)
+    if liveness.live is None:
+        yield Diagnostic(
+            f"{names} duplicate each other but were left alone: {why}; and the evidence does not "
+            f"single out the copy the app runs ({liveness.reason}). {liveness.describe()} "
+            "Keep the copy the app uses, import it everywhere and delete the other; once only "
+            "one copy is imported by the app, fixup does the rest",
+            path=group[0],
+            fixer=NAME,
+        )
+        return
+    live = liveness.live
+    try:
+        fix, dependencies = _plan_live(index, group, live, liveness.reason, why)
+    except _Conflict as exc:
+        yield Diagnostic(
+            f"{names} duplicate each other; {live} is the copy the app runs "
+            f"({liveness.reason}), but they were left alone: {exc}",
+            path=exc.path,
+            line=exc.line,
+            fixer=NAME,
+        )
+        return
+    for path, line, what in dependencies:
+        yield Diagnostic(
+            f"{what}: deleting that copy is unsafe ({fix.title})",
+            path=path,
+            line=line,
+            fixer=NAME,
+        )
+    yield fix
+
+
+def _keep_live_and_note(
+    index: ProjectIndex, group: list[str], why: str, touched: list[str]
+) -> Iterator[Fix | Diagnostic]:
+    for item in _keep_live(index, group, why):
+        if isinstance(item, Fix):
+            touched += [c.path for c in item.changes if c.after is not None]
+        yield item
+
+
+def _plan_live(
+    index: ProjectIndex, group: list[str], live: str, reason: str, why: str
+) -> tuple[Fix, list[tuple[str, int, str]]]:
+    """The fix keeping ``live`` and deleting the rest of ``group``, and what depends on the
+    columns it drops (the fix is unsafe then); raises _Conflict."""
+    project = index.project
+    live_module = project.module_name(live)
+    assert live_module is not None
+    texts: dict[str, str | None] = {}
+    tree = project.parse(live)
+    migrations = migration_columns(index)
+    mapped_elsewhere = {
+        c.table
+        for p in index.table_paths()
+        if p not in group
+        for c in index.classes(p)
+        if c.table is not None
+    }
+    dead_copies: list[_DeadCopy] = []
+    dependencies: list[tuple[str, int, str]] = []
+    hidden: set[str] = set()
+    moves: list[ModuleMove] = []
+    for path in (p for p in group if p != live):
+        module = project.module_name(path)
+        assert module is not None
+        source = read_models(project.parse(path), project.files[path])
+        current = read_models(tree)
+        dead = _DeadCopy(path)
+        taken = names_taken(index, module, [p for p in group if p != live])
+        # The live copy may take names from the dead one (an enum): they move in, above its
+        # classes, in place of that import.
+        live_takes = {name for name, users in taken.items() if live in users}
+        if live_takes:
+            tree, imported = _without_imports_of(tree, project.package_of(live), module)
+            if not live_takes <= imported:
+                raise _Conflict(
+                    f"it refers to {path} other than by a top-level `from` import: "
+                    "merge them by hand",
+                    live,
+                )
+            current = read_models(tree)
+        elsewhere = _needed_names(project, path, source, current, taken, dead)
+        top = {
+            name: statement
+            for statement in ast.parse(project.files[path]).body
+            for name in _bound_by(statement)
+        }
+        _close_over(dead, top, current)
+        for name in dead.moved:
+            cls = source.classes.get(name)
+            if cls is not None and cls.table is not None and cls.table in current.tables:
+                other = current.tables[cls.table]
+                raise _Conflict(
+                    f"{', '.join(taken.get(name, [live]))} uses `{name}`, but {live} maps "
+                    f"{cls.table!r} as `{other.name}`",
+                    path,
+                    cls.line,
+                )
+        dropped_tables, uses = _what_it_drops(
+            index, live, dead, source, current, migrations, mapped_elsewhere, group
+        )
+        hidden |= dropped_tables
+        dependencies += uses
+        statements = [source.definitions[n].statement for n in dead.moved]
+        imports = needed_imports(
+            statements, source, current, _names_module(project.package_of(path), live_module)
+        )
+        if project.package_of(path) != project.package_of(live):
+            imports = [_absolute_import(project.package_of(path), line) for line in imports]
+        dead.moved = [n for n in source.definitions if n in dead.moved]
+        plan = MergePlan(dead.moved, {})
+        tree = merge(tree, project.parse(path), plan, imports, _first_party(project))
+        if live_takes:
+            tree = _hoist(tree, len({id(source.definitions[n].statement) for n in dead.moved}))
+        texts[path] = None
+        moves.append(ModuleMove(module, live_module, elsewhere))
+        dead_copies.append(dead)
+    texts[live] = tree.code
+
+    rewritten: set[str] = set()
+    for move in moves:
+        rewritten |= _rewrite_importers(project, texts, move)
+
+    new_tree, unhidden = _drop_hiding(parse_module(texts[live] or ""), hidden - mapped_elsewhere)
+    if unhidden:
+        texts[live] = new_tree.code
+    changes = []
+    for path in sorted(texts, key=lambda p: (texts[p] is None, p)):
+        after, before = texts[path], project.files[path]
+        if after == before:
+            continue
+        if after is not None:
+            parse_module(after)  # the output always parses
+        changes.append(FileChange(path, before, after))
+    dependencies = sorted(set(dependencies))
+    explanation = _explain_live(
+        sorted(hidden),
+        live,
+        reason,
+        why,
+        dead_copies,
+        dependencies,
+        unhidden,
+        sorted(rewritten - {live}),
+    )
+    fix = Fix(
+        fixer=NAME,
+        title=f"Keep {live}, the copy the app runs, and delete {' and '.join(d.path for d in dead_copies)}",
+        explanation=explanation,
+        changes=tuple(changes),
+        provenance=tuple(
+            Provenance(f"a copy of {live} the app does not run", path=d.path) for d in dead_copies
+        ),
+        safe=not dependencies,
+    )
+    return fix, dependencies
+
+
+def _what_it_drops(
+    index: ProjectIndex,
+    live: str,
+    dead: _DeadCopy,
+    source: ModuleModels,
+    current: ModuleModels,
+    migrations: dict[str, dict[str, tuple[str, int]]],
+    mapped_elsewhere: set[str],
+    group: list[str],
+) -> tuple[set[str], list[tuple[str, int, str]]]:
+    """The tables the dead copy maps again (their second mapping goes), and what depends on the
+    members and tables only it maps; fills in ``dead.dropped``, ``differing`` and ``bases``."""
+    project = index.project
+    path = dead.path
+    hidden: set[str] = set()
+    dependencies: list[tuple[str, int, str]] = []
+    live_facts = index.facts(live)
+    for facts in index.classes(path):
+        kept = next((c for c in live_facts.classes if c.table == facts.table), None)
+        if facts.table is None or kept is None:
+            continue
+        hidden.add(facts.table)
+        if facts.bases and kept.bases:
+            copy_base = _resolve_name(project, path, facts.bases[0])
+            kept_base = _resolve_name(project, live, kept.bases[0])
+            if copy_base != kept_base:
+                dead.bases.append((facts.table, copy_base, kept_base))
+        copy_models, kept_models = (
+            source.classes.get(facts.name),
+            current.classes.get(kept.name),
+        )
+        only_here = sorted(n for n in facts.body_names - kept.body_names if not n.startswith("__"))
+        dead.dropped += [f"{facts.name}.{n}" for n in only_here]
+        if copy_models is not None and kept_models is not None:
+            dead.differing += [
+                f"{facts.name}.{n}"
+                for n, member in copy_models.members.items()
+                if n in kept_models.members
+                and kept_models.members[n].fingerprint != member.fingerprint
+                and not n.startswith("__")
+            ]
+        for where, line, attribute, what in attribute_uses(
+            index, {facts.name, kept.name}, only_here, group
+        ):
+            label = f"{facts.name}.{attribute}"
+            dependencies.append((where, line, f"{what}, and only {path} maps {label}"))
+        created = migrations.get(facts.table, {})
+        for name in only_here:
+            if name in created:
+                where, line = created[name]
+                dependencies.append(
+                    (
+                        where,
+                        line,
+                        f"the migration creates column {facts.table}.{name}, and only "
+                        f"{path} maps {facts.name}.{name}",
+                    )
+                )
+    for facts in index.classes(path):
+        if (
+            facts.table is not None
+            and facts.name not in dead.moved
+            and facts.table not in current.tables
+            and facts.table not in mapped_elsewhere
+            and facts.table in migrations
+        ):
+            where, line = next(iter(migrations[facts.table].values()))
+            what = f"the migration creates table {facts.table}, and only {path} maps it"
+            dependencies.append((where, line, what))
+    return hidden, dependencies
+
+
+def _without_imports_of(
+    tree: cst.Module, package: str | None, module: str
+) -> tuple[cst.Module, set[str]]:
+    """``tree`` without its top-level ``from module import a, b`` statements, and the names
+    they imported (an aliased name is kept, and so is its statement)."""
+    body: list[cst.BaseStatement] = []
+    names: set[str] = set()
+    for statement in tree.body:
+        found = _imported_from(statement, package, module)
+        if found is None:
+            body.append(statement)
+        else:
+            names |= found
+    return tree.with_changes(body=body), names
+
+
+def _imported_from(
+    statement: cst.BaseStatement, package: str | None, module: str
+) -> set[str] | None:
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return None
+    node = statement.body[0]
+    if not isinstance(node, cst.ImportFrom) or isinstance(node.names, cst.ImportStar):
+        return None
+    written = "." * len(node.relative) + (code(node.module) if node.module else "")
+    if _absolute(package, written) != module or any(a.asname for a in node.names):
+        return None
+    return {code(alias.name) for alias in node.names}
+
+
+def _hoist(tree: cst.Module, count: int) -> cst.Module:
+    """Move the last ``count`` statements (just merged in) up, after the last top-level import,
+    so that the classes above them can use them."""
+    if count == 0:
+        return tree
+    body, moved = list(tree.body[:-count]), list(tree.body[-count:])
+    last = max(
+        (
+            i
+            for i, s in enumerate(body)
+            if isinstance(s, cst.SimpleStatementLine)
+            and all(isinstance(small, (cst.Import, cst.ImportFrom)) for small in s.body)
+        ),
+        default=-1,
+    )
+    return tree.with_changes(body=[*body[: last + 1], *moved, *body[last + 1 :]])
+
+
+def _needed_names(
+    project: Project,
+    path: str,
+    source: ModuleModels,
+    current: ModuleModels,
+    taken: dict[str, list[str]],
+    dead: _DeadCopy,
+) -> dict[str, str]:
+    """Sort the names other modules take from the dead copy ``path``: kept (the live copy binds
+    them), moved (only the dead copy defines them), or imported from where the dead copy got them
+    (the ``elsewhere`` map returned). Raises _Conflict for a name that cannot be placed."""
+    elsewhere: dict[str, str] = {}
+    for name, users in taken.items():
+        if name == "*":
+            raise _Conflict(f"{users[0]} star-imports it: cannot tell which names it needs", path)
+        mine = source.definitions.get(name)
+        if name in current.definitions or name in current.imports:
+            theirs = current.definitions.get(name)
+            plain = name not in source.classes or source.classes[name].table is None
+            if (
+                mine is not None
+                and theirs is not None
+                and plain
+                and mine.fingerprint != theirs.fingerprint
+            ):
+                raise _Conflict(
+                    f"`{name}` is defined differently here and in the live copy, and "
+                    f"{users[0]} uses it",
+                    path,
+                    mine.line,
+                )
+            continue
+        if mine is not None:
+            dead.moved.append(name)
+            continue
+        imported = source.imports.get(name)
+        origin = _absolute(project.package_of(path), imported.module) if imported else None
+        if imported is None or imported.name != name or origin is None:
+            raise _Conflict(
+                f"{users[0]} takes `{name}` from it, and the live copy has no such name", path
+            )
+        elsewhere[name] = origin
+    return elsewhere
+
+
+def _close_over(dead: _DeadCopy, top: dict[str, ast.stmt], current: ModuleModels) -> None:
+    """Add to ``dead.moved`` what the moved definitions need from the dead copy, and list what
+    it defines that nothing needs."""
+    pending = list(dead.moved)
+    bound = set(current.definitions) | set(current.imports)
+    while pending:
+        statement = top.get(pending.pop())
+        if statement is None:
+            continue
+        for name in sorted(names_used(statement)):
+            if name in top and name not in bound and name not in dead.moved:
+                if isinstance(top[name], (ast.Import, ast.ImportFrom)):
+                    continue
+                dead.moved.append(name)
+                pending.append(name)
+    dead.unused = sorted(
+        name
+        for name, statement in top.items()
+        if name not in bound
+        and name not in dead.moved
+        and not isinstance(statement, (ast.Import, ast.ImportFrom))
+        and not name.startswith("__")
+    )
+
+
+def _bound_by(statement: ast.stmt) -> list[str]:
+    if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return [statement.name]
+    if isinstance(statement, ast.Assign):
+        return [t.id for t in statement.targets if isinstance(t, ast.Name)]
+    if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+        return [statement.target.id]
+    if isinstance(statement, (ast.Import, ast.ImportFrom)):
+        return [(a.asname or a.name).split(".")[0] for a in statement.names if a.name != "*"]
+    return []
+
+
+def _absolute_import(package: str | None, line: cst.SimpleStatementLine) -> cst.SimpleStatementLine:
+    """A relative ``from`` import written in ``package``, made absolute (it moves to another
+    package)."""
+    node = line.body[0]
+    if not isinstance(node, cst.ImportFrom) or not node.relative:
+        return line
+    written = "." * len(node.relative) + (code(node.module) if node.module else "")
+    absolute = _absolute(package, written)
+    if absolute is None:
+        return line
+    return line.with_changes(
+        body=[node.with_changes(relative=[], module=cst.parse_expression(absolute))]
+    )
+
+
+def _explain_live(
+    tables: list[str],
+    live: str,
+    reason: str,
+    why: str,
+    dead_copies: list[_DeadCopy],
+    dependencies: list[tuple[str, int, str]],
+    unhidden: list[str],
+    importers: list[str],
+) -> str:
+    paths = ", ".join(d.path for d in dead_copies)
+    listed = ", ".join(repr(t) for t in tables)
+    parts = [
+        f"{paths} and {live} both map {listed} ({why}). "
+        f"Kept {live}, the copy the app runs: {reason}. Deleted {paths}, so each table is mapped "
+        'once (two mappings of a table on one Base fail with "Table ... is already defined for '
+        'this MetaData instance").'
+    ]
+    for dead in dead_copies:
+        for table, copy_base, kept_base in dead.bases:
+            parts.append(f"{dead.path} maps {table!r} on {copy_base}, {live} on {kept_base}.")
+        if dead.dropped:
+            parts.append(
+                f"Columns and attributes only {dead.path} maps, not kept: {', '.join(dead.dropped)}."
+            )
+        if dead.differing:
+            parts.append(
+                f"Defined differently in {dead.path} (the live definition stays): "
+                f"{', '.join(dead.differing)}."
+            )
+        if dead.moved:
+            parts.append(
+                f"Moved {', '.join(dead.moved)} from {dead.path} (defined only there, and used)."
+            )
+        if dead.unused:
+            parts.append(f"Deleted with it, as nothing uses them: {', '.join(dead.unused)}.")
+    if unhidden:
+        parts.append(
+            f"Removed `extend_existing` from {', '.join(unhidden)}: it only hid the second mapping."
+        )
+    if importers:
+        parts.append(f"Rewrote the imports in {len(importers)} file{'s' * (len(importers) != 1)}.")
+    if dependencies:
+        shown = "; ".join(f"{p}:{line} {what}" for p, line, what in dependencies[:5])
+        more = f" and {len(dependencies) - 5} more" if len(dependencies) > 5 else ""
+        parts.append(f"Unsafe: something depends on what only the dead copy maps: {shown}{more}.")
+    return " ".join(parts)
+
+
+def _cross_groups(index: ProjectIndex, handled: set[str]) -> list[list[str]]:
+    """Modules in different folders of one package tree that map the same table on the same
+    Base (``auth/models.py`` and ``models/user.py`` both mapping ``users``) and meet in one
+    process: they cannot both load."""
+    project = index.project
+    parent: dict[str, str] = {}
+
+    def find(path: str) -> str:
+        while parent.get(path, path) != path:
+            path = parent[path]
+        return path
+
+    for entries in _tables_by_tree(index).values():
+        for i, (first, a) in enumerate(entries):
+            for second, b in entries[i + 1 :]:
+                if (
+                    first in handled
+                    or second in handled
+                    or _folder(first) == _folder(second)
+                    or first.rpartition("/")[2] == "__init__.py"
+                    or second.rpartition("/")[2] == "__init__.py"
+                    or not index.share_a_process(first, second)
+                    or not a.bases
+                    or not b.bases
+                    or _resolve_name(project, first, a.bases[0])
+                    != _resolve_name(project, second, b.bases[0])
+                ):
+                    continue
+                parent[find(second)] = find(first)
+                parent.setdefault(first, first)
+    groups: dict[str, list[str]] = {}
+    for path in parent:
+        groups.setdefault(find(path), []).append(path)
+    return sorted((sorted(g) for g in groups.values() if len(g) > 1), key=lambda g: g[0])

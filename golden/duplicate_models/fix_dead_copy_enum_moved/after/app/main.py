@@ -1,0 +1,3 @@
+from app.routers import users
+
+routers = [users.promote]

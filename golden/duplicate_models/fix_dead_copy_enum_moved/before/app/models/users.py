@@ -1,0 +1,13 @@
+"""Users."""
+
+from sqlalchemy import Column, Integer, String
+
+from app.models.base import Base
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id = Column(Integer, primary_key=True)
+    email = Column(String(255), nullable=False, unique=True)
+    role = Column(String(20), nullable=False, default="viewer")

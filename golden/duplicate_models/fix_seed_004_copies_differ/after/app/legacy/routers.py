@@ -1,0 +1,17 @@
+"""The first routers; app.main no longer serves them."""
+
+from app.models.user import User
+from app.models import devices as device_models
+from app.models.actions import Action
+
+
+def action_names(actions: list[Action]) -> list[str]:
+    return [action.name for action in actions]
+
+
+def hostnames(devices: list[device_models.Device]) -> list[str]:
+    return [device.hostname for device in devices]
+
+
+def emails(users: list[User]) -> list[str]:
+    return [user.email for user in users]

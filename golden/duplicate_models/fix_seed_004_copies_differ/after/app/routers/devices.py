@@ -1,0 +1,4 @@
+from app.models.devices import Device
+from app.routers.actions import Router
+
+router = Router(Device)

@@ -1,0 +1,4 @@
+from app.models.rules import Rule
+from app.routers.actions import Router
+
+router = Router(Rule)

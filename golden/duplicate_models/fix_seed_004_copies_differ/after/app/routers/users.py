@@ -1,0 +1,4 @@
+from app.models.user import User
+from app.routers.actions import Router
+
+router = Router(User)

@@ -1,0 +1,13 @@
+"""Every model, imported once so that Base.metadata knows all tables (alembic, create_all)."""
+
+from app.models.base import Base
+from app.models.action import Action  # noqa: F401
+from app.models.actions import Action  # noqa: F401
+from app.models.device import Device  # noqa: F401
+from app.models.devices import Device  # noqa: F401
+from app.models.rule import Rule  # noqa: F401
+from app.models.rules import Rule  # noqa: F401
+from app.auth.models import User  # noqa: F401
+from app.models.user import User  # noqa: F401
+
+__all__ = ["Base"]

@@ -1,0 +1,12 @@
+from sqlalchemy import Column, Integer, String
+
+from app.models.base import Base
+
+
+class Rule(Base):
+    __tablename__ = "rules"
+    __table_args__ = {"extend_existing": True}
+
+    id = Column(Integer, primary_key=True)
+    pattern = Column(String(255), nullable=False)
+    severity = Column(String(20), nullable=False, default="low")

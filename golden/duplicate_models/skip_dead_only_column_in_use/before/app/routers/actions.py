@@ -1,0 +1,3 @@
+from app.models.actions import Action
+
+router = {"prefix": "/actions", "model": Action}

@@ -1,0 +1,3 @@
+from app.routers import accounts, profiles
+
+routers = [accounts.router, profiles.router]

@@ -1,0 +1,3 @@
+from app.models.user import User
+
+router = {"prefix": "/accounts", "model": User}

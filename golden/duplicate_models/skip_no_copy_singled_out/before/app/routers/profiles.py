@@ -1,0 +1,3 @@
+from app.models.users import User
+
+router = {"prefix": "/profiles", "model": User}
