@@ -119,6 +119,9 @@ def _unresolved(project: Project, importer: str, level: int, module: str, name: 
     target = project.resolve_from(importer, absolute)
     if target is None:
         return None  # a namespace package or an extension module: nothing to read
+    if target == importer:
+        # The module is half-initialised when it imports itself: the name is not there yet.
+        return f"`{written}` imports `{absolute}` from itself"
     bindings = _bindings(project.files[target])
     if bindings is None or bindings.has_getattr or bindings.dynamic or bindings.star_imports:
         return None  # names it cannot list (a star import is followed by deleted-classes)

@@ -42,6 +42,13 @@ def test_an_import_of_a_module_that_does_not_exist_fails(tmp_path: Path) -> None
     assert reason is not None and "`app.sqla`, which does not exist" in reason
 
 
+def test_a_module_importing_a_name_from_itself_fails(tmp_path: Path) -> None:
+    # The name is bound by the import itself, but the half-initialised module lacks it then.
+    new = "from app.security import Role\n\n\nclass SecurityManager: ...\n\n\nclass Role: ...\n"
+    reason = prove(tmp_path, APP, "app/security.py", new)
+    assert reason is not None and "from itself" in reason
+
+
 def test_an_import_the_file_already_had_is_not_the_fixs_claim(tmp_path: Path) -> None:
     files = {**APP, "app/main.py": "from app.gone import Old\n"}
     assert prove(tmp_path, files, "app/main.py", "from app.gone import Old\nX = 1\n") is None
