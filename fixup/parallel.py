@@ -6,6 +6,7 @@ pickling it; where fork is unavailable, or the work is small, it runs in this pr
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -50,6 +51,9 @@ def imap_in_processes(func: Callable[[Any, T], R], context: Any, items: Sequence
         yield from (func(context, item) for item in items)
         return
     _CONTEXT, _FUNC = context, func
+    # Objects the workers inherit stay out of the collector's reach: a collection in a worker
+    # would touch (and copy, page by page) everything the parent holds.
+    gc.freeze()
     pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_worker_signals)
     try:
         yield from pool.imap(_call, items, chunksize=max(1, min(len(items) // (jobs * 8), 32)))
@@ -62,6 +66,7 @@ def imap_in_processes(func: Callable[[Any, T], R], context: Any, items: Sequence
         raise
     finally:
         pool.join()
+        gc.unfreeze()
         _CONTEXT = _FUNC = None
 
 
