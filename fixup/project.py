@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
+import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -121,13 +122,17 @@ class Project:
         paths = [p for p in paths if p not in extensions]
         files: dict[str, str] = {}
         formats: dict[str, TextFormat] = {}
+        # Plain strings, not Path objects: this loop runs once per file of the project.
+        base = str(root)
         for rel in paths:
-            full = root / rel
-            if full.is_symlink():
+            full = os.path.join(base, rel)
+            if os.path.islink(full):
                 diagnostics.append(Diagnostic("skipped: symbolic link", path=rel, severity="info"))
                 continue
             try:
-                text, fmt = decode(full.read_bytes())
+                with open(full, "rb") as stream:
+                    data = stream.read()
+                text, fmt = decode(data)
             except SourceError as exc:
                 diagnostics.append(Diagnostic(f"skipped: {exc}", path=rel, severity="error"))
                 continue
@@ -499,12 +504,16 @@ def _discover(
             ]
             # Built extensions are build output git ignores; they sit beside the sources.
             folders = {_parent(p) for p in paths if p.endswith(".py")}
-            paths += [
-                (root / f / e.name).relative_to(root).as_posix()
-                for f in sorted(folders)
-                for e in (root / f).glob("*")
-                if e.name.endswith(_EXTENSION_SUFFIXES[1:])
-            ]
+            for folder in sorted(folders):
+                try:
+                    names = os.listdir(os.path.join(root, folder))
+                except OSError:
+                    continue
+                paths += [
+                    f"{folder}/{name}" if folder else name
+                    for name in sorted(names)
+                    if name.endswith(_EXTENSION_SUFFIXES[1:]) and not name.startswith(".")
+                ]
         except GitError as exc:
             diagnostics.append(
                 Diagnostic(
@@ -517,7 +526,7 @@ def _discover(
     virtualenvs: dict[str, bool] = {}
 
     def in_virtualenv(path: str) -> bool:
-        top = PurePosixPath(path).parts[0]
+        top = path.partition("/")[0]
         if top not in virtualenvs:
             virtualenvs[top] = (root / top / "pyvenv.cfg").exists()
         return virtualenvs[top]
@@ -529,7 +538,7 @@ def _discover(
 
 def _kept(path: str, exclude: Iterable[str]) -> bool:
     """Not under a folder of other people's code, and not excluded by the configuration."""
-    return not any(part in SKIPPED_DIRS for part in PurePosixPath(path).parts[:-1]) and not (
+    return not any(part in SKIPPED_DIRS for part in path.split("/")[:-1]) and not (
         _excluded(path, exclude)
     )
 
