@@ -141,6 +141,8 @@ class _Destination:
     doubts: list[str] = field(default_factory=list)
     #: The reason, by name, that a name could not be placed (for one diagnostic per import).
     reasons_by_name: dict[str, str] = field(default_factory=dict)
+    #: Names no module of the importers' app defines.
+    absent: set[str] = field(default_factory=set)
     #: A package rename in git history placed the module.
     package_rename: PackageRename | None = None
     #: The module exists and stays imported; only names it never bound go elsewhere.
@@ -240,6 +242,16 @@ def _names_in_package(
             )
         else:
             searched.setdefault(name, []).append(site)
+    # `base.dialect = dialect` in another file (sqlalchemy's sqlite package): the name is
+    # written into the module when its package is imported, so the import works.
+    written = {
+        tuple(chain.rsplit(".", 2)[-2:])
+        for path in index.paths()
+        for chain in index.facts(path).imports.attribute_writes
+        if "." in chain
+    }
+    last = package.rpartition(".")[2]
+    searched = {n: s for n, s in searched.items() if (last, n) not in written}
     if searched:
         in_app = _Destination(new=package, module_exists=True)
         for name, name_sites in searched.items():
@@ -247,13 +259,15 @@ def _names_in_package(
         for site in sites:
             name = site.module.rpartition(".")[2]
             if name in in_app.reasons_by_name:
+                # A name the app defines nowhere is deleted-classes' error; here only a note.
                 out.diagnostics.append(
                     Diagnostic(
                         f"`{site.statement}`: {package} does not define `{name}`, and "
-                        f"{in_app.reasons_by_name[name]}",
+                        f"{in_app.reasons_by_name[name]}: not redirected",
                         path=site.path,
                         line=site.line,
                         fixer=NAME,
+                        severity="info" if name in in_app.absent else "warning",
                     )
                 )
         if in_app.elsewhere and not found.elsewhere:
@@ -599,6 +613,7 @@ def _search_app(
         )
         return
     if not candidates:
+        found.absent.add(name)
         if silent_when_absent and not elsewhere:
             return
         if elsewhere:
