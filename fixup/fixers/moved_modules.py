@@ -179,6 +179,12 @@ def plan(ctx: FixerContext) -> Iterator[Fix | Diagnostic]:
         renames = past.renames()
         if isinstance(renames, HistoryError):
             yield Diagnostic(renames.reason, fixer=NAME, severity="warning")
+    for rename in renamed:
+        for old, sites, destination in list(_package_fixes(project, rename, broken)):
+            fix = _build_fix(ctx.project, old, sites, destination, fallback_files, out)
+            yield from _drain(out)
+            if fix is not None:
+                yield fix
     names_in_packages: dict[str, list[BrokenImport]] = {}
     for old in sorted(broken):
         sites = broken[old]
@@ -203,6 +209,39 @@ def plan(ctx: FixerContext) -> Iterator[Fix | Diagnostic]:
                 yield from _drain(out)
                 yield fix
         yield from _drain(out)
+
+
+def _package_fixes(
+    project: Project,
+    rename: PackageRename,
+    broken: dict[str, list[BrokenImport]],
+) -> Iterator[tuple[str, list[BrokenImport], _Destination]]:
+    """The imports of a package git history shows renamed as a whole, taken out of ``broken``
+    and grouped by the old package's modules (``app.models`` for ``app.models.user``: a dotted
+    name, so that ``app.models.user.User`` is rewritten with its import): (old module, its
+    sites, where it went) for each. Each old module maps to the same name under the new
+    package, which must exist; a module that does not is placed on its own, as any other."""
+    groups: dict[str, list[str]] = {}
+    for module in broken:
+        if module != rename.old and not module.startswith(rename.old + "."):
+            continue
+        sites = broken[module]
+        existing = module.rpartition(".")[0] if all(s.submodule_only for s in sites) else module
+        if not _exists(project, rename.new + existing[len(rename.old) :]):
+            continue
+        if module == rename.old and any(s.statement.startswith("import ") for s in sites):
+            continue  # `import app` then `app.x`: a bare name the rewrite does not follow
+        depth = rename.old.count(".") + 2
+        group = ".".join(module.split(".")[:depth]) if existing != rename.old else rename.old
+        groups.setdefault(group, []).append(module)
+    for group, modules in sorted(groups.items()):
+        new = rename.new + group[len(rename.old) :]
+        if not _exists(project, new):
+            continue
+        sites = [site for module in modules for site in broken.pop(module)]
+        destination = _Destination()
+        _follow_package_rename(project, (rename,), group, destination)
+        yield group, sites, destination
 
 
 def _drain(out: Plan) -> Iterator[Diagnostic]:
@@ -940,6 +979,13 @@ def _build_fix(
         changes=tuple(changes),
         provenance=tuple(destination.provenance),
         safe=destination.safe,
+        # Git saw the module's files renamed: its top-level package, if gone, was the
+        # project's, not an installed package the proof should assume works.
+        renamed_away=(
+            frozenset({old.split(".")[0]})
+            if destination.via_git and not _exists(project, old.split(".")[0])
+            else frozenset()
+        ),
     )
 
 
