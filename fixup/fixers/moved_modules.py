@@ -19,17 +19,55 @@ For each missing module it looks, in order:
    import becomes ``from app.models.model import Model as Image``, which keeps every use
    working; the fix is marked unsafe unless the two class bodies are identical apart from
    the name;
-2. in the project: when every imported name is defined at module level in exactly one other
-   module, the import is rewritten to that module (names split across modules get one import
-   each).
+2. for a package git history shows renamed as a whole (several files of one folder renamed
+   in one commit, ``backend/app/`` -> ``backend/service/``, ``myapp/`` -> ``my_app/``): every
+   import of the old package, in alembic's ``env.py``, a legacy script or anywhere else, is
+   rewritten to the same module under the new name (``from app.models import Base`` ->
+   ``from service.models import Base``, ``import app.models.user`` and its dotted uses), as
+   the importer resolves it from its own ``sys.path`` (alembic.ini's ``prepend_sys_path``);
+3. in the importer's app: when every imported name is defined in exactly one module of it,
+   the import is rewritten to that module (names split across modules get one import each).
+
+Names imported from a module that exists but does not bind them (``from app.core.deps import
+require_admin``, where only ``app.auth.permissions`` defines it) are placed the same way: a
+package's own modules first (``app/models.py`` became ``app/models/``: ``from app.models
+import User`` -> ``from app.models.user import User``), else the one module of the app. The
+statement is split: the names the module does bind stay imported from it. Such an import is
+broken beyond doubt only when the module makes no names at run time (a module
+``__getattr__``, writes to ``globals()``, a ``.pyi`` stub, a star import) and no other file
+writes the name into it (``base.dialect = dialect``).
+
+### The rule for a redirect found by searching the app
+
+A definer is a top-level ``class``, ``def`` or assignment of the name of the module's own
+(a re-export is not one), in a file the importer reaches on its own ``sys.path`` as that very
+module: another app of the repository (its own import root) is never searched. Exactly one
+definer is required; several are reported with their modules, paths and lines, none with the
+other apps that define it. With no rename in git history behind it, the redirect is safe
+only when all of these hold, and unsafe (``--unsafe-fixes``, the reasons in its
+explanation) otherwise:
+
+- the definer is in the same top-level package as the broken import (``app.core.deps`` ->
+  ``app.auth.permissions``; a search that crosses into another package tree is unsafe);
+- it is not in a test, bench or example folder (``tests/``, ``bench/``, ``examples/``,
+  ``docs_src/``; ``test_*.py``, ``conftest.py``);
+- no native extension (``.pyx``, ``.so``, ``.pyd``) of that package is named like the name
+  or the missing module: SQLAlchemy's perf script imports the removed ``cimmutabledict``,
+  whose only Python definition is the pure-Python twin of ``cyextension/immutabledict.pyx``;
+  redirecting it would change what the benchmark measures;
+- its kind fits the uses: a class where the name is subclassed; a class or function where it
+  is called or handed to ``Depends``/``Security``; anything where it is only read.
+
+A suggestion ("did you mean") names only a close spelling (``difflib`` ratio >= 0.85) of the
+same kind (a class for a class, a function for a function), never an unrelated function.
 
 When ``app/models.py`` became the package ``app/models/`` and ``from app.models import User``
 fails, a name defined in exactly one of the package's modules is imported from there
 (``from app.models.user import User``).
 
 String references (``relationship("app.models.image.Image")``, ``mock.patch(...)``) in the
-same project are rewritten with the imports. Each fix names the commit of the rename or the
-file each name was found in.
+same app are rewritten with the imports. Each fix names the commit of the rename or the
+file and line each name was found in.
 
 A model module that alembic's ``env.py`` never imports (seed 002's missing ``from
 app.models.artifact import Artifact``) is ``model-registry``'s business.
@@ -38,10 +76,13 @@ app.models.artifact import Artifact``) is ``model-registry``'s business.
 
 - ``try: ... except ImportError`` (or ``ModuleNotFoundError``, ``Exception``, a bare
   ``except``) and ``with suppress(ImportError)`` fallbacks: they expect the import to fail.
-- A name defined in several modules, or in none, is reported with the candidates; a star
-  import or ``import app.models.image`` without attribute uses can only follow a rename.
+- A name defined in several modules of the app is reported with the candidates; one defined
+  only in another app is never imported from there; a name the app defines nowhere is
+  ``deleted-classes``' business (it restores it from history, or reports it). A star import
+  or ``import app.models.image`` without attribute uses can only follow a rename.
 - A class renamed with its module but used as ``module.Image`` (not through a ``from``
-  import), and any form ``rewrite_imports`` cannot rewrite safely, is reported.
+  import), ``import app`` of a renamed top-level package used as ``app.x``, and any form
+  ``rewrite_imports`` cannot rewrite safely, is reported or left alone.
 - Namespace packages (no ``__init__.py``) are not treated as project packages: the folder
   ``alembic/`` next to ``app/`` must not make ``from alembic import context`` look broken.
 
