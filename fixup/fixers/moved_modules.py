@@ -198,7 +198,11 @@ def plan(ctx: FixerContext) -> Iterator[Fix | Diagnostic]:
     out = Plan()
     index = ctx.index
     past = ctx.history if ctx.history.available else None
-    renamed = _package_renames(project, past) if past is not None else ()
+    renamed = (
+        _package_renames(project, past)
+        if past is not None and _may_import_a_renamed_package(project, index)
+        else ()
+    )
     modules = _Modules(project, index, renamed)
     broken: dict[str, list[BrokenImport]] = {}
     fallback_files: set[str] = set()
@@ -772,6 +776,29 @@ class PackageRename:
     new_folder: str
     files: int
     commit: HistoryCommit
+
+
+def _may_import_a_renamed_package(project: Project, index: ProjectIndex) -> bool:
+    """The cheap gate before reading every rename in history: does a file import ``T.x`` where
+    ``T`` is no module of the project (nor the standard library) and ``x`` is a module of one
+    of the project's top-level packages (``app.models`` while ``service.models`` exists)?"""
+    modules = project.modules()
+    stdlib = stdlib_names()
+    below_tops = {name.partition(".")[2] for name in modules if name.count(".") == 1}
+    for path in index.paths():
+        facts = index.facts(path)
+        dotted = [m for m, _, _ in facts.plain_imports]
+        dotted += [f"{m}.{n}" for level, m, n, _, _ in facts.imports.from_imports if not level]
+        for module in dotted:
+            top, _, rest = module.partition(".")
+            if (
+                rest
+                and rest.partition(".")[0] in below_tops
+                and top not in modules
+                and top not in stdlib
+            ):
+                return True
+    return False
 
 
 def _package_renames(project: Project, past: History) -> tuple[PackageRename, ...]:
