@@ -571,3 +571,23 @@ def test_renamed_package_without_history_falls_back_to_search(tmp_path: Path) ->
     # `app` is no project package today: without history nothing says the import is the
     # project's, so it is left alone (it could be an installed package).
     assert plan.fixes == []
+
+
+def test_split_keeps_each_comment_with_its_name(tmp_path: Path) -> None:
+    routes = (
+        "from .deps import (\n"
+        "    get_db,  # the session\n"
+        "    require_admin,  # admins only\n"
+        ")\n\nprint(get_db, require_admin)\n"
+    )
+    commit(tmp_path, {**DEPS, "app/core/routes.py": routes}, "Add", 0)
+    project, plan = run(tmp_path)
+    after = applied(project, plan)
+    assert after.files["app/core/routes.py"].startswith(
+        "from .deps import (\n"
+        "    get_db,  # the session\n"
+        ")\n"
+        "from app.auth.permissions import (\n"
+        "    require_admin,  # admins only\n"
+        ")\n"
+    )
