@@ -372,8 +372,11 @@ def check_imports(
     timeout: float = DEFAULT_TIMEOUT,
     entries: Sequence[str] = (),
     fork: bool = True,
+    renamed_away: frozenset[str] = frozenset(),
 ) -> ImportCheck:
-    """Import every module of ``project``, whose files are on disk at ``tree`` (a scratch copy)."""
+    """Import every module of ``project``, whose files are on disk at ``tree`` (a scratch copy).
+    ``renamed_away``: former project packages (a fix's ``renamed_away``), whose imports fail
+    as the project's own, not as a missing dependency."""
     tree = tree.resolve()
     targets = collect_targets(project, entries)
     by_root: dict[str, list[Target]] = {}
@@ -413,7 +416,9 @@ def check_imports(
             )
             for target in root_targets + ([mappers] if mappers else []):
                 record = records.get(target.key)
-                results[target.key] = _classify(record, target, project, tree, timeout, registered)
+                results[target.key] = _classify(
+                    record, target, project, tree, timeout, registered, renamed_away
+                )
             if mappers is not None and records.get(mappers.key, {}).get("status") != "skipped":
                 all_targets.append(mappers)
             elif mappers is not None:
@@ -509,6 +514,7 @@ def _classify(
     tree: Path,
     timeout: float,
     registered: set[str],
+    renamed_away: frozenset[str] = frozenset(),
 ) -> Failure | None:
     if record is None:
         return Failure("not-checked", "not checked: the probe stopped before this module", "")
@@ -568,7 +574,7 @@ def _classify(
     elif is_a("builtins.ModuleNotFoundError"):
         name = str(record.get("name") or "")
         top = name.split(".")[0]
-        if top and not _is_project_name(project, top):
+        if top and not _is_project_name(project, top) and top not in renamed_away:
             kind, summary = "dependency-missing", f"dependency missing: {top}"
         else:
             kind = "module-not-found"
@@ -789,7 +795,14 @@ def diagnose(
     ``applied`` (the fixes, in order) that breaks it, found by bisection as ``--verify`` does.
     """
     with scratch_copy(before) as tree:
-        checked_before = check_imports(before, tree, interpreter, timeout=timeout, entries=entries)
+        checked_before = check_imports(
+            before,
+            tree,
+            interpreter,
+            timeout=timeout,
+            entries=entries,
+            renamed_away=frozenset().union(*(fix.renamed_away for fix in applied)),
+        )
     with scratch_copy(after, before) as tree:
         checked_after = check_imports(
             after, tree, interpreter, timeout=timeout, entries=_surviving(after, entries)

@@ -59,6 +59,10 @@ class Fix:
     provenance: tuple[Provenance, ...] = ()
     #: False for a fix that could change behaviour; it is applied only with --unsafe-fixes.
     safe: bool = True
+    #: Top-level packages the project had and git history shows renamed away (``app`` after
+    #: ``app/`` became ``service/``): the proof counts their imports as broken, not as
+    #: imports of an installed package.
+    renamed_away: frozenset[str] = frozenset()
 
     @property
     def paths(self) -> tuple[str, ...]:

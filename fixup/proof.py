@@ -57,12 +57,13 @@ def disproof(fix: Fix, before: Project, after: Project) -> tuple[str, str] | Non
             for level, module, name, bound in _imports(_parse(change.before)):
                 absolute = _absolute(before, change.path, level, module)
                 had.add((absolute, name))
-                if name and _unresolved(before, change.path, level, module, name) is not None:
+                gone = fix.renamed_away
+                if name and _unresolved(before, change.path, level, module, name, gone) is not None:
                     broken.add(bound)
                 if (
                     name
                     and absolute
-                    and _unresolved(before, change.path, level, module, name) is None
+                    and _unresolved(before, change.path, level, module, name, gone) is None
                 ):
                     working.setdefault(bound, (level, module, name, absolute))
         for level, module, name, bound in _imports(tree):
@@ -70,7 +71,7 @@ def disproof(fix: Fix, before: Project, after: Project) -> tuple[str, str] | Non
             if (absolute, name) in had:
                 continue  # the fix keeps it; it is not the fix's claim
             checked = "" if bound in broken and bound not in working else name
-            reason = _unresolved(after, change.path, level, module, checked)
+            reason = _unresolved(after, change.path, level, module, checked, fix.renamed_away)
             old = working.get(bound)
             # A fix that deletes the old source (duplicate-models) redirects on purpose.
             if (
@@ -103,14 +104,24 @@ def _imports(tree: ast.Module | None) -> Iterator[_Import]:
                 yield 0, alias.name, "", alias.asname or alias.name.split(".")[0]
 
 
-def _unresolved(project: Project, importer: str, level: int, module: str, name: str) -> str | None:
-    """Why the import does not resolve in ``project``; None when it does or is not the project's."""
+def _unresolved(
+    project: Project,
+    importer: str,
+    level: int,
+    module: str,
+    name: str,
+    renamed_away: frozenset[str] = frozenset(),
+) -> str | None:
+    """Why the import does not resolve in ``project``; None when it does or is not the project's
+    (``renamed_away``: former project packages, whose imports are broken when they are gone)."""
     absolute = _absolute(project, importer, level, module)
     written = f"from {'.' * level}{module} import {name}" if name or level else f"import {module}"
     if absolute is None:
         return f"`{written}` reaches beyond the top-level package"
     top = absolute.split(".")[0]
     if not project.module_exists_from(importer, top):
+        if top in renamed_away:
+            return f"`{written}` imports `{absolute}`, a project package renamed away"
         return None  # not a project module: the standard library or a third-party package
     if not project.module_exists_from(importer, absolute):
         return f"`{written}` imports `{absolute}`, which does not exist where the app runs"

@@ -331,3 +331,263 @@ def test_relative_import_in_a_non_fallback_try_is_fixed(tmp_path: Path) -> None:
     project, plan = run(tmp_path)
     after = applied(project, plan)
     assert "    from .model import Image\n" in after.files["app/models/views.py"]
+
+
+# ---------------------------------------------------------------- the one definer of the app
+
+DEPS = {
+    "app/__init__.py": "",
+    "app/core/__init__.py": "",
+    "app/auth/__init__.py": "",
+    "app/api/__init__.py": "",
+    "app/core/deps.py": "def get_db():\n    return {}\n\n\ndef require_user(user):\n    return user\n",
+    "app/auth/permissions.py": "def require_admin(user=None):\n    return user\n",
+}
+
+ROUTER = """\
+from fastapi import Depends
+
+from app.core.deps import get_db, require_admin
+
+
+def delete(db=Depends(get_db), admin=Depends(require_admin)):
+    return db, admin
+"""
+
+
+def test_split_keeps_the_names_the_module_binds(tmp_path: Path) -> None:
+    commit(tmp_path, {**DEPS, "app/api/releases.py": ROUTER}, "Add", 0)
+    project, plan = run(tmp_path)
+    [fix] = plan.fixes
+    assert fix.safe
+    assert fix.title == "Import require_admin from app.auth.permissions, not from app.core.deps"
+    assert [p.path for p in fix.provenance] == ["app/auth/permissions.py"]
+    assert "app/auth/permissions.py:1" in fix.provenance[0].description
+    after = applied(project, plan)
+    assert after.files["app/api/releases.py"].startswith(
+        "from fastapi import Depends\n\n"
+        "from app.core.deps import get_db\n"
+        "from app.auth.permissions import require_admin\n"
+    )
+    assert run_plan_on(after).fixes == []
+
+
+def test_missing_module_redirected_to_the_one_definer_is_safe(tmp_path: Path) -> None:
+    router = ROUTER.replace(
+        "from app.core.deps import get_db, require_admin",
+        "from app.deps import require_admin\nfrom app.core.deps import get_db",
+    )
+    commit(tmp_path, {**DEPS, "app/api/releases.py": router}, "Add", 0)
+    project, plan = run(tmp_path)
+    [fix] = plan.fixes
+    assert fix.safe
+    assert "the one module of this app that defines them" in fix.explanation
+    after = applied(project, plan)
+    assert "from app.auth.permissions import require_admin\n" in after.files["app/api/releases.py"]
+
+
+def test_no_redirect_into_a_module_with_runtime_names(tmp_path: Path) -> None:
+    for i, runtime in enumerate(
+        [
+            "def __getattr__(name):\n    raise AttributeError(name)\n",
+            "globals()['require_admin'] = print\n",
+        ]
+    ):
+        root = tmp_path / str(i)
+        root.mkdir()
+        deps = {**DEPS, "app/core/deps.py": DEPS["app/core/deps.py"] + runtime}
+        commit(root, {**deps, "app/api/releases.py": ROUTER}, "Add", 0)
+        _, plan = run(root)
+        assert plan.fixes == [] and plan.diagnostics == []
+
+
+def test_no_redirect_into_a_module_with_a_stub(tmp_path: Path) -> None:
+    stub = "def get_db() -> dict: ...\ndef require_admin(user: object = ...) -> object: ...\n"
+    commit(tmp_path, {**DEPS, "app/core/deps.pyi": stub, "app/api/releases.py": ROUTER}, "Add", 0)
+    _, plan = run(tmp_path)
+    assert plan.fixes == [] and plan.diagnostics == []
+
+
+def test_name_written_into_the_module_by_another_file_is_not_broken(tmp_path: Path) -> None:
+    core_init = "from app.auth.permissions import require_admin\nfrom app.core import deps\n\ndeps.require_admin = require_admin\n"
+    commit(
+        tmp_path,
+        {**DEPS, "app/core/__init__.py": core_init, "app/api/releases.py": ROUTER},
+        "Add",
+        0,
+    )
+    _, plan = run(tmp_path)
+    assert plan.fixes == [] and plan.diagnostics == []
+
+
+def test_several_definers_reported_with_paths_and_lines(tmp_path: Path) -> None:
+    guards = "\n\ndef require_admin(user=None):\n    return None\n"
+    commit(
+        tmp_path,
+        {**DEPS, "app/auth/guards.py": guards, "app/api/releases.py": ROUTER},
+        "Add",
+        0,
+    )
+    _, plan = run(tmp_path)
+    assert plan.fixes == []
+    [diagnostic] = plan.diagnostics
+    assert diagnostic.path == "app/api/releases.py" and diagnostic.line == 3
+    assert (
+        "app.auth.guards (app/auth/guards.py:3), app.auth.permissions "
+        "(app/auth/permissions.py:1)" in diagnostic.message
+    )
+    assert "did you mean" not in diagnostic.message
+
+
+def test_no_redirect_into_another_app(tmp_path: Path) -> None:
+    files = {}
+    for service in ("billing", "users"):
+        files[f"services/{service}/Dockerfile"] = 'CMD ["uvicorn", "app.main:app"]\n'
+        files[f"services/{service}/app/__init__.py"] = ""
+        files[f"services/{service}/app/core/__init__.py"] = ""
+        files[f"services/{service}/app/core/deps.py"] = "def get_db():\n    return {}\n"
+    files["services/users/app/auth/__init__.py"] = ""
+    files["services/users/app/auth/permissions.py"] = DEPS["app/auth/permissions.py"]
+    files["services/billing/app/main.py"] = ROUTER
+    commit(tmp_path, files, "Add", 0)
+    _, plan = run(tmp_path)
+    assert plan.fixes == []
+    [diagnostic] = plan.diagnostics
+    assert diagnostic.severity == "info"
+    assert "defined only in other apps" in diagnostic.message
+    assert "services/users/app/auth/permissions.py:1" in diagnostic.message
+
+
+def test_search_into_another_package_tree_is_unsafe(tmp_path: Path) -> None:
+    files = {
+        **DEPS,
+        "shared/__init__.py": "",
+        "shared/security.py": "def require_owner(user=None):\n    return user\n",
+        "app/api/items.py": "from app.security import require_owner\n",
+    }
+    commit(tmp_path, files, "Add", 0)
+    _, plan = run(tmp_path)
+    [fix] = plan.fixes
+    assert not fix.safe
+    assert "found in another package tree (shared.security)" in fix.explanation
+
+
+def test_definer_in_a_tests_folder_is_unsafe(tmp_path: Path) -> None:
+    files = {
+        **DEPS,
+        "app/tests/__init__.py": "",
+        "app/tests/factories.py": "class UserFactory:\n    pass\n",
+        "app/api/items.py": "from app.factories import UserFactory\n",
+    }
+    commit(tmp_path, files, "Add", 0)
+    _, plan = run(tmp_path)
+    [fix] = plan.fixes
+    assert not fix.safe
+    assert "defined in a test, bench or example file (app/tests/factories.py)" in fix.explanation
+
+
+def test_native_extension_twin_makes_the_redirect_unsafe(tmp_path: Path) -> None:
+    # SQLAlchemy's shape: the removed compiled module, its .pyx twin, the pure-Python class.
+    files = {
+        "lib/pkg/__init__.py": "",
+        "lib/pkg/util/__init__.py": "",
+        "lib/pkg/util/_py_collections.py": "class immutabledict(dict):\n    pass\n",
+        "lib/pkg/cyextension/__init__.py": "",
+        "lib/pkg/cyextension/immutabledict.pyx": "cdef class immutabledict(dict):\n    pass\n",
+        "pyproject.toml": '[tool.setuptools]\npackage-dir = {"" = "lib"}\n',
+        "test/perf/compiled.py": "def load():\n    from pkg.cimmutabledict import immutabledict\n\n    return immutabledict\n",
+    }
+    commit(tmp_path, files, "Add", 0)
+    _, plan = run(tmp_path)
+    [fix] = plan.fixes
+    assert not fix.safe
+    assert "lib/pkg/cyextension/immutabledict.pyx may be what the import meant" in fix.explanation
+
+
+def test_subclassed_name_defined_by_an_assignment_is_unsafe(tmp_path: Path) -> None:
+    files = {
+        **DEPS,
+        "app/db.py": "Base = object\n",
+        "app/models.py": "from app.database import Base\n\n\nclass User(Base):\n    pass\n",
+    }
+    commit(tmp_path, files, "Add", 0)
+    _, plan = run(tmp_path)
+    [fix] = plan.fixes
+    assert not fix.safe
+    assert "`Base` is used as a class but app/db.py:1 defines it by an assignment" in (
+        fix.explanation
+    )
+
+
+def test_did_you_mean_names_only_close_spellings_of_the_same_kind() -> None:
+    from fixup.fixers._definers import did_you_mean
+
+    assert did_you_mean("require_admin", {"require_user": "function", "get_db": "function"}) == ""
+    assert did_you_mean("UserCreate", {"UsersCreate": "class"}) == "; did you mean `UsersCreate`?"
+    assert did_you_mean("UserCreate", {"usercreate": "function"}) == ""
+
+
+# ---------------------------------------------------------------- package renames
+
+
+def test_package_renamed_at_the_root_repairs_every_importer(tmp_path: Path) -> None:
+    package = {
+        "myapp/__init__.py": '"""The app."""\n',
+        "myapp/models.py": "class User:\n    table = 'users'\n",
+        "myapp/views.py": "from myapp.models import User\n\n\ndef show():\n    return User\n",
+    }
+    commit(
+        tmp_path,
+        {**package, "migrate.py": "import myapp.models\n\nprint(myapp.models.User)\n"},
+        "Add",
+        0,
+    )
+    moves = {old: old.replace("myapp/", "my_app/") for old in package}
+    commit(
+        tmp_path,
+        {"my_app/views.py": package["myapp/views.py"].replace("myapp", "my_app")},
+        "Rename myapp to my_app",
+        1,
+        moves=moves,
+    )
+    project, plan = run(tmp_path)
+    [fix] = plan.fixes
+    assert fix.safe and fix.renamed_away == frozenset({"myapp"})
+    assert "the package myapp/ was renamed to my_app/" in fix.provenance[0].description
+    after = applied(project, plan)
+    assert after.files["migrate.py"] == "import my_app.models\n\nprint(my_app.models.User)\n"
+    assert run_plan_on(after).fixes == []
+
+
+def test_renamed_package_without_history_falls_back_to_search(tmp_path: Path) -> None:
+    files = {
+        "service/__init__.py": "",
+        "service/models.py": "class User:\n    pass\n",
+        "alembic/env.py": "from app.models import User\n",
+    }
+    write(tmp_path, files)  # no git: the rename cannot be seen
+    project = Project.load(tmp_path, Config())
+    plan = run_plan_on(project)
+    # `app` is no project package today: without history nothing says the import is the
+    # project's, so it is left alone (it could be an installed package).
+    assert plan.fixes == []
+
+
+def test_split_keeps_each_comment_with_its_name(tmp_path: Path) -> None:
+    routes = (
+        "from .deps import (\n"
+        "    get_db,  # the session\n"
+        "    require_admin,  # admins only\n"
+        ")\n\nprint(get_db, require_admin)\n"
+    )
+    commit(tmp_path, {**DEPS, "app/core/routes.py": routes}, "Add", 0)
+    project, plan = run(tmp_path)
+    after = applied(project, plan)
+    assert after.files["app/core/routes.py"].startswith(
+        "from .deps import (\n"
+        "    get_db,  # the session\n"
+        ")\n"
+        "from app.auth.permissions import (\n"
+        "    require_admin,  # admins only\n"
+        ")\n"
+    )

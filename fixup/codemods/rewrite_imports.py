@@ -281,8 +281,11 @@ class _Rewriter(cst.CSTTransformer):
         statements = []
         for i, (target, aliases) in enumerate(groups.items()):
             if parenthesised and len(groups) > 1:
-                # Each split statement ends the way the original did (the line break before `)`).
-                aliases = [*aliases[:-1], aliases[-1].with_changes(comma=node.names[-1].comma)]
+                # Each split statement ends the way the original did (the line break before `)`),
+                # keeping the comment after its own last name.
+                last = aliases[-1]
+                comma = _keep_comment(node.names[-1].comma, last.comma)
+                aliases = [*aliases[:-1], last.with_changes(comma=comma)]
             statement = self._with_module(node, target, _fix_commas(aliases, parenthesised))
             if i and node.lpar is not None:
                 statement = statement.with_changes(lpar=_without_comment(node.lpar))
@@ -441,6 +444,28 @@ def _refuse_renamed(move: ModuleMove, written: str) -> None:
         raise RewriteError(
             f"`{written}`: {move.new} calls it `{move.renamed[name]}`, and attribute uses are not renamed"
         )
+
+
+def _keep_comment(
+    final: cst.Comma | cst.MaybeSentinel, own: cst.Comma | cst.MaybeSentinel
+) -> cst.Comma | cst.MaybeSentinel:
+    """``final`` (the comma that ended the original statement) with the end of line that
+    followed ``own``: its comment (``get_db,  # the session``), or none (never the comment of
+    another name)."""
+    if not (
+        isinstance(final, cst.Comma)
+        and isinstance(final.whitespace_after, cst.ParenthesizedWhitespace)
+    ):
+        return final
+    own_after = own.whitespace_after if isinstance(own, cst.Comma) else None
+    first_line = (
+        own_after.first_line
+        if isinstance(own_after, cst.ParenthesizedWhitespace)
+        else cst.TrailingWhitespace()
+    )
+    return final.with_changes(
+        whitespace_after=final.whitespace_after.with_changes(first_line=first_line)
+    )
 
 
 def _fix_commas(aliases: Sequence[cst.ImportAlias], parenthesised: bool) -> list[cst.ImportAlias]:

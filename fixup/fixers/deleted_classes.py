@@ -81,7 +81,6 @@ Specification Designer feature'".
 from __future__ import annotations
 
 import ast
-import difflib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
@@ -101,6 +100,7 @@ from fixup.codemods.definitions import (
 )
 from fixup.fix import Diagnostic, FileChange, Fix, Plan, Provenance
 from fixup.fixers import FixerContext
+from fixup.fixers._definers import did_you_mean, in_app
 from fixup.history import FileHistory, History, HistoryCommit, HistoryError
 from fixup.index import FileFacts, ProjectIndex, absolute_module
 from fixup.project import Project
@@ -374,26 +374,29 @@ def _plan_module(
             )
         )
         return out
+    # A name the importer's app defines elsewhere was imported from the wrong module:
+    # moved-modules points the import there, or reports the candidates.
+    reported = _not_defined_elsewhere(finder, target, names)
     if not past.available:
         _report_unrestorable(
             out,
             module_name,
             target,
-            names,
+            reported,
             defined,
             "there is no git history to restore it from (not a git repository)",
         )
         return out
     history = past.file_history(target)
     if isinstance(history, HistoryError):
-        _report_unrestorable(out, module_name, target, names, defined, history.reason)
+        _report_unrestorable(out, module_name, target, reported, defined, history.reason)
         return out
     if not history.versions:
         _report_unrestorable(
             out,
             module_name,
             target,
-            names,
+            reported,
             defined,
             f"{target} has no git history (not committed yet)",
         )
@@ -401,9 +404,9 @@ def _plan_module(
     search = _HistorySearch(history, past, target)
     module_plan = _resolve_names(project, past, finder, target, set(names), defined, search)
     if search.error is not None:
-        _report_unrestorable(out, module_name, target, names, defined, search.error.reason)
+        _report_unrestorable(out, module_name, target, reported, defined, search.error.reason)
         return out
-    _report_failures(out, module_name, target, names, defined, module_plan, history)
+    _report_failures(out, module_name, target, reported, defined, module_plan, history)
     roots = {n for n in names if module_plan.provides(n)}
     if not roots:
         return out
@@ -868,10 +871,29 @@ def _report_missing(
 
 
 def _did_you_mean(name: str, known: Iterable[str]) -> str:
-    close = difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.6)
-    if not close:
-        return ""
-    return "; did you mean " + " or ".join(f"`{c}`" for c in close) + "?"
+    """Only a close spelling of the same kind (``require_admin`` never suggests
+    ``require_user``): see ``fixup.fixers._definers.did_you_mean``."""
+    return did_you_mean(name, dict.fromkeys(known, "assign"))
+
+
+def _not_defined_elsewhere(
+    finder: _Finder, target: str, names: dict[str, list[Use]]
+) -> dict[str, list[Use]]:
+    """``names`` without the ``from`` imports whose app defines the name in another module:
+    moved-modules' business (it redirects the import, or reports the candidates)."""
+    if finder.facts[target].bindings.star_imports:
+        return names
+    kept: dict[str, list[Use]] = {}
+    for name, uses in names.items():
+        left = [
+            use
+            for use in uses
+            if not use.how.startswith("from ")
+            or not any(d.path != target for d in in_app(finder.index, use.path, name)[0])
+        ]
+        if left:
+            kept[name] = left
+    return kept
 
 
 def _depth(history: FileHistory) -> str:

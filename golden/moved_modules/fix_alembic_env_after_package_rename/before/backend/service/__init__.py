@@ -1,0 +1,1 @@
+"""The registry service (renamed from app)."""

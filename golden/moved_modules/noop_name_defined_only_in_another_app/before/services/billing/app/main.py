@@ -1,0 +1,3 @@
+from app.api import invoices
+
+handlers = [invoices.delete_invoice]

@@ -1,0 +1,3 @@
+from app.api import accounts
+
+handlers = [accounts.close_account]

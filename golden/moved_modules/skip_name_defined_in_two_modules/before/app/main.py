@@ -1,0 +1,3 @@
+from app.api import releases
+
+handlers = [releases.delete_release]
