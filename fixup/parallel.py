@@ -24,7 +24,20 @@ _FUNC: Any = None
 
 
 def _call(item: Any) -> Any:
-    return _FUNC(_CONTEXT, item)
+    return _uncollected(_FUNC, _CONTEXT, item)
+
+
+def _uncollected(func: Callable[[Any, T], R], context: Any, item: T) -> R:
+    """``func(context, item)`` with the cyclic garbage collector paused: a per-file job builds
+    a tree and its facts, thousands of objects without cycles that reference counting frees,
+    and the collections they trigger would scan them for nothing (a fifth of the index's cost)."""
+    if not gc.isenabled():
+        return func(context, item)
+    gc.disable()
+    try:
+        return func(context, item)
+    finally:
+        gc.enable()
 
 
 def map_in_processes(func: Callable[[Any, T], R], context: Any, items: Sequence[T]) -> list[R]:
@@ -48,7 +61,7 @@ def imap_in_processes(func: Callable[[Any, T], R], context: Any, items: Sequence
         or "fork" not in multiprocessing.get_all_start_methods()
         or os.environ.get("FIXUP_JOBS") == "1"
     ):
-        yield from (func(context, item) for item in items)
+        yield from (_uncollected(func, context, item) for item in items)
         return
     _CONTEXT, _FUNC = context, func
     # Objects the workers inherit stay out of the collector's reach: a collection in a worker
