@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, Literal
 
-from fixup.codemods.bindings import ImportFacts, ModuleBindings, module_bindings
+from fixup.codemods.bindings import ImportFacts, ModuleBindings, child_fields, module_bindings
 
 if TYPE_CHECKING:
     from fixup.cache import Cache
@@ -369,7 +369,7 @@ def _walk(tree: ast.Module, facts: FileFacts) -> None:
             facts.bindings.dynamic = True
         fields = fields_of.get(kind)
         if fields is None:
-            fields = fields_of[kind] = _child_fields(kind)
+            fields = fields_of[kind] = child_fields(kind)
         for name in fields:
             child = getattr(node, name)
             if type(child) is list:
@@ -394,15 +394,6 @@ def _walk(tree: ast.Module, facts: FileFacts) -> None:
 
 #: AST type -> the fields that may hold AST nodes (or lists of them); filled as types are met.
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {type(None): ()}
-#: Fields that never hold a node (``ctx`` holds a Load/Store marker nothing here reads).
-_SCALAR_FIELDS = frozenset(
-    {"ctx", "id", "attr", "name", "arg", "module", "level", "kind", "type_comment", "conversion",
-     "is_async", "asname", "names", "kwd_attrs", "rest", "n", "s", "op"}
-)  # fmt: skip
-
-
-def _child_fields(kind: type) -> tuple[str, ...]:
-    return tuple(f for f in getattr(kind, "_fields", ()) if f not in _SCALAR_FIELDS)
 
 
 def _is_namespace_call(node: ast.Call) -> bool:

@@ -177,17 +177,21 @@ _SCOPE_STOPS = (
     ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp,  # targets local to them
     ast.Constant, ast.Name, ast.Import, ast.ImportFrom, ast.Global, ast.Nonlocal,
 )  # fmt: skip
-#: Fields that never hold a node that binds a name (strings, markers, operators).
-_NOT_SCOPE_FIELDS = frozenset(
+#: Fields whose children no walk here reads: strings, Load/Store markers, operators, and
+#: import aliases and ``global`` names (their statements are read as a whole).
+SCALAR_FIELDS = frozenset(
     {"ctx", "id", "attr", "name", "arg", "module", "level", "kind", "type_comment", "conversion",
-     "is_async", "asname", "names", "kwd_attrs", "rest", "op"}
+     "is_async", "asname", "names", "kwd_attrs", "rest", "n", "s", "op"}
 )  # fmt: skip
 
 
+def child_fields(kind: type) -> tuple[str, ...]:
+    """The fields of an ``ast`` node type that may hold the nodes a walk descends into."""
+    return tuple(f for f in getattr(kind, "_fields", ()) if f not in SCALAR_FIELDS)
+
+
 def _scope_fields(kind: type) -> tuple[str, ...]:
-    if issubclass(kind, _SCOPE_STOPS) or not issubclass(kind, ast.AST):
-        return ()
-    return tuple(f for f in kind._fields if f not in _NOT_SCOPE_FIELDS)
+    return () if issubclass(kind, _SCOPE_STOPS) else child_fields(kind)
 
 
 def _writes_globals(node: ast.AST) -> bool:
