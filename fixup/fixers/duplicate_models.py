@@ -210,18 +210,34 @@ def _table_paths(index: ProjectIndex) -> list[str]:
     return [p for p in _model_paths(index) if p in tables]
 
 
+class _Linked:
+    """Modules joined pair by pair (a union-find): the groups are what the pairs connect."""
+
+    def __init__(self) -> None:
+        self._parent: dict[str, str] = {}
+
+    def _find(self, path: str) -> str:
+        while self._parent.get(path, path) != path:
+            path = self._parent[path]
+        return path
+
+    def join(self, first: str, second: str) -> None:
+        self._parent[self._find(second)] = self._find(first)
+        self._parent.setdefault(first, first)
+
+    def groups(self) -> list[list[str]]:
+        groups: dict[str, list[str]] = {}
+        for path in self._parent:
+            groups.setdefault(self._find(path), []).append(path)
+        return sorted((sorted(g) for g in groups.values() if len(g) > 1), key=lambda g: g[0])
+
+
 def _groups(index: ProjectIndex, out: Plan) -> list[list[str]]:
     """Sibling modules that duplicate each other, as groups (union of duplicate pairs)."""
     by_folder: dict[str, list[str]] = {}
     for path in _model_paths(index):
         by_folder.setdefault(_folder(path), []).append(path)
-    parent: dict[str, str] = {}
-
-    def find(path: str) -> str:
-        while parent.get(path, path) != path:
-            path = parent[path]
-        return path
-
+    linked = _Linked()
     tables = set(_table_paths(index))
     reported: set[str] = set()
     for paths in by_folder.values():
@@ -230,12 +246,8 @@ def _groups(index: ProjectIndex, out: Plan) -> list[list[str]]:
                 if _may_meet(index, first, second) and _duplicates(
                     first, second, index, tables, out, reported
                 ):
-                    parent[find(second)] = find(first)
-                    parent.setdefault(first, first)
-    groups: dict[str, list[str]] = {}
-    for path in parent:
-        groups.setdefault(find(path), []).append(path)
-    return sorted((sorted(g) for g in groups.values() if len(g) > 1), key=lambda g: g[0])
+                    linked.join(first, second)
+    return linked.groups()
 
 
 def _may_meet(index: ProjectIndex, first: str, second: str) -> bool:
@@ -1303,13 +1315,7 @@ def _cross_groups(index: ProjectIndex, handled: set[str]) -> list[list[str]]:
     Base (``auth/models.py`` and ``models/user.py`` both mapping ``users``) and meet in one
     process: they cannot both load."""
     project = index.project
-    parent: dict[str, str] = {}
-
-    def find(path: str) -> str:
-        while parent.get(path, path) != path:
-            path = parent[path]
-        return path
-
+    linked = _Linked()
     for entries in _tables_by_tree(index).values():
         for i, (first, a) in enumerate(entries):
             for second, b in entries[i + 1 :]:
@@ -1326,9 +1332,5 @@ def _cross_groups(index: ProjectIndex, handled: set[str]) -> list[list[str]]:
                     != _resolve_name(project, second, b.bases[0])
                 ):
                     continue
-                parent[find(second)] = find(first)
-                parent.setdefault(first, first)
-    groups: dict[str, list[str]] = {}
-    for path in parent:
-        groups.setdefault(find(path), []).append(path)
-    return sorted((sorted(g) for g in groups.values() if len(g) > 1), key=lambda g: g[0])
+                linked.join(first, second)
+    return linked.groups()
