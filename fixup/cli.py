@@ -380,7 +380,6 @@ def _fix(
 ) -> int:
     from fixup.config import load_config
     from fixup.project import Project
-    from fixup.report import print_text, write_patch
     from fixup.runcache import cache_for, run_key
     from fixup.runcache import load as load_run
     from fixup.runcache import save as save_run
@@ -447,6 +446,8 @@ def _fix(
 
     def show_applied() -> None:
         # The pre-commit hook: show what was applied (then the run fails because files changed).
+        from fixup.report import print_text, write_patch
+
         if output.format == "text" and output.color:
             print_text(report, sys.stdout, color=True)
         elif output.format == "text":
@@ -556,6 +557,8 @@ def _emit(
     verbose: bool,
 ) -> None:
     """The run's result on stdout, in the chosen format (``applied``: the fixes were written)."""
+    if output.format == "text" and not output.statistics and not dry_run:
+        return  # nothing for stdout: the formatting modules stay unloaded
     from fixup.formats import github_commands, sarif_run, statistics, statistics_text
     from fixup.report import print_json, print_text, write_patch
 
