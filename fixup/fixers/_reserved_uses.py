@@ -62,6 +62,17 @@ _COLLECTIONS = frozenset(
         "AsyncIterable",
     }
 )
+#: Pydantic's class methods that return an instance of the class they are called on.
+_VALIDATORS = frozenset(
+    {
+        "model_validate",
+        "model_validate_json",
+        "model_construct",
+        "from_orm",
+        "parse_obj",
+        "construct",
+    }
+)
 #: Calls that make a declarative base or a ``MetaData``: their ``metadata`` is never a column.
 _NOT_MODELS = frozenset(
     {"declarative_base", "as_declarative", "generate_base", "MetaData", "registry"}
@@ -369,9 +380,22 @@ class _Finder(_UseFinder):
             return "other" if kinds == {"other"} else "unknown"
         if self.returns_instance(receiver):
             return "instance"
-        if self.rooted_elsewhere(receiver):
+        if self.rooted_elsewhere(receiver) or self.validates_elsewhere(receiver):
             return "other"
         return "unknown"
+
+    def validates_elsewhere(self, node: cst.BaseExpression) -> bool:
+        """``Schema.model_validate(obj)``: an instance of that (imported) class."""
+        return (
+            isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value in _VALIDATORS
+            and not self.is_class(node.func.value)
+            and (
+                self.rooted_elsewhere(node.func.value)
+                or self.receiver_kind(node.func.value) == "other"
+            )
+        )
 
     def means_the_metadata_api(self, node: cst.Attribute) -> bool:
         """``x.metadata.create_all()``, ``x.metadata.tables``: the base's object, not a column."""

@@ -680,15 +680,15 @@ class _Uses:
                     path=path,
                     line=line,
                     fixer=NAME,
-                    severity="warning" if names_class or seen else "info",
+                    severity="warning" if names_class else "info",
                 )
             )
             return
         target.notes.append(
             Diagnostic(
-                f"{what}, and no other class in the project has `{old}`: probably a {model}, "
-                f"left alone, so the fix is unsafe: check it by hand ({model}.{old} is now "
-                f"`{new}`)",
+                f"{what}, and no other class in the project has `{old}`: probably "
+                f"{model}.{old}, left alone, so the fix is unsafe: check it by hand (it is "
+                f"`{new}` now)",
                 path=path,
                 line=line,
                 fixer=NAME,
@@ -1123,8 +1123,8 @@ def _make_fix(
     if doubtful:
         explanation += (
             f" {doubtful} possible use{'s' * (doubtful != 1)} could not be renamed safely "
-            "(reported): after the rename they would read the base's object, so this fix is "
-            "unsafe until they are checked."
+            f"(reported): after the rename {'they' if doubtful != 1 else 'it'} would read the "
+            "base's object, so this fix is unsafe until checked."
         )
     return Fix(
         fixer=NAME,
