@@ -139,6 +139,7 @@ class _Finder(_UseFinder):
     ) -> None:
         super().__init__(refs, attribute, new, class_api, AttributeUses())
         self.class_name = class_name
+        self.a_class = f"{'an' if class_name[:1].lower() in 'aeiou' else 'a'} {class_name}"
         self.found = ReservedUses(renames=self.result.renames)
         self.returning = frozenset(returning)
         self.third_party = third_party
@@ -263,13 +264,22 @@ class _Finder(_UseFinder):
             return self.yields_instances(node.args[0].value)
         return super().yields_instances(node)
 
-    def referent_nodes(self, name: cst.Name) -> list[cst.CSTNode | None]:
-        accesses = getattr(self.scopes.get(name), "accesses", None)
-        return [
-            getattr(referent, "node", None)
+    def referents(self, name: cst.Name) -> list[object]:
+        """The assignments ``name`` reads (for the root of ``pkg.mod.X`` after ``import
+        pkg.mod``, which libcst records on the dotted name: the scope's bindings of it)."""
+        scope = self.scopes.get(name)
+        accesses = getattr(scope, "accesses", None)
+        found = [
+            referent
             for access in (accesses[name] if accesses is not None else ())
             for referent in access.referents
         ]
+        if not found and scope is not None:
+            found = list(scope[name.value])  # type: ignore[index]
+        return found
+
+    def referent_nodes(self, name: cst.Name) -> list[cst.CSTNode | None]:
+        return [getattr(referent, "node", None) for referent in self.referents(name)]
 
     def collection_of_class(self, annotation: cst.BaseExpression) -> bool:
         """``list[Doc]``, ``Sequence["Doc"]``, ``tuple[Doc, ...]``."""
@@ -322,12 +332,7 @@ class _Finder(_UseFinder):
             root = root.value
         if not isinstance(root, cst.Name) or root.value in ("self", "cls"):
             return False
-        accesses = getattr(self.scopes.get(root), "accesses", None)
-        kinds = {
-            self.binding_kind(referent)
-            for access in (accesses[root] if accesses is not None else ())
-            for referent in access.referents
-        }
+        kinds = {self.binding_kind(referent) for referent in self.referents(root)}
         if kinds != {"other"}:
             return False
         # Imported names and classes: bound by an import or a class statement.
@@ -362,7 +367,7 @@ class _Finder(_UseFinder):
         if kind == "instance":
             self.rename(node)
         elif kind == "sometimes":
-            self.unsure(node, f"{shown}: `{code(receiver)}` is a {self.class_name} on some paths")
+            self.unsure(node, f"{shown}: `{code(receiver)}` is {self.a_class} on some paths")
         elif kind == "unknown" and not self.means_the_metadata_api(node):
             self.possible(node, f"{shown}: cannot tell what `{code(receiver)}` is")
 

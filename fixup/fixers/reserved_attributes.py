@@ -675,8 +675,8 @@ class _Uses:
             where = ", ".join(f"{c} at {others[c][0]}:{others[c][1]}" for c in candidates[:3])
             target.reported.append(
                 Diagnostic(
-                    f"{what}: a {model} or another class with `{old}` ({where}); not counted "
-                    f"against the fix: if it is a {model}, it must read `{new}` now",
+                    f"{what}: {_a(model)} or another class with `{old}` ({where}); not "
+                    f"counted against the fix: if it is {_a(model)}, it must read `{new}` now",
                     path=path,
                     line=line,
                     fixer=NAME,
@@ -717,6 +717,10 @@ class _Uses:
                         found.setdefault(node.name, (path, line))
         self._holders[id(target)] = found
         return found
+
+
+def _a(name: str) -> str:
+    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
 
 
 def _binds_attribute(cls: ast.ClassDef, name: str) -> int | None:
