@@ -20,39 +20,60 @@ The new name is ``meta_data`` for ``metadata`` and ``<name>_`` otherwise, or wha
 base class in the project already has that name, ``<class>_<name>`` (``file_metadata``, as in
 seed 001) is used instead, then ``<name>_``; a configured name that collides is reported.
 
-Then every use the fixer can prove is a use of the column is renamed, in the modules that name
-the class: ``Model(metadata=...)``; ``obj.metadata`` where ``obj`` is a parameter or variable
-annotated with the class, built by ``Model(...)``, loaded by ``session.get(Model, pk)``,
-``session.query(Model)...first()``, ``session.scalars(select(Model)...).first()`` /
-``session.scalar(select(Model))`` (awaited or not), a loop over such a query's results, or
-``self`` in methods of the class or of a subclass; ``query(Model).filter_by(metadata=...)``; and
-``Model.metadata`` where the context shows the column is meant (``.desc()``, ``["key"]``, a
-comparison, an argument of ``select``/``where``/``order_by``/...).
+Then every use the fixer can prove is a use of the column is renamed, in every module that
+names the class (an import at the top, inside a route handler or under ``TYPE_CHECKING``):
+``Model(metadata=...)``; ``obj.metadata`` (read or assigned) where ``obj`` is a parameter or
+variable annotated with the class, built by ``Model(...)``, loaded by ``session.get(Model, pk)``,
+``db.query(Model).get(pk)``, ``query(Model).filter(...).first()``, ``session.scalars(select(Model)
+...).first()``/``.one()``, ``session.execute(select(Model)).scalar_one()``, ``rows[0]``, a call of a
+function annotated ``-> Model | None``, Flask-SQLAlchemy's ``Model.query.get(pk)`` /
+``get_or_404`` / ``first_or_404()``; the loop variable of a ``for`` or a comprehension over
+``session.scalars(...)``, ``.all()``, ``execute(...).scalars()``, a ``list[Model]`` parameter;
+queries, statements and results kept in variables (``stmt = select(Model)``, ``result = await
+session.execute(stmt)``); ``self`` in methods of the class or of a subclass;
+``query(Model).filter_by(metadata=...)``; and ``Model.metadata`` where the context shows the
+column is meant (``.desc()``, ``.isnot(None)``, ``["key"]``, a comparison, an argument of
+``select``/``where``/``order_by``/...).
 
-``Model.metadata.create_all()`` and other uses of the ``MetaData`` API (``.tables``,
-``.sorted_tables``...) mean the base's ``MetaData``, on 2.0 the only thing they could mean,
-and are left alone.
+A Pydantic model that reads attributes (``from_attributes=True``) and has a ``metadata`` field
+reads the model's attribute by name. When it could read this model (the model has every field
+the schema requires), the field keeps its name, so the API does not change, and reads the new
+attribute first: ``metadata: dict | None = Field(default=None, validation_alias=AliasChoices(
+"meta_data", "metadata"))``. A schema that requires a field the model does not have (``key``,
+``size``) reads another class and is left alone.
+
+Not uses, never renamed and never counted against the fix: the base's ``MetaData``
+(``Base.metadata``, ``SQLModel.metadata``, ``models.Base.metadata``, ``db.Model.metadata``,
+alembic's ``target_metadata = Base.metadata``), ``MetaData()`` objects and anything a
+third-party class builds, ``x.metadata.create_all()`` / ``.tables`` / ``.sorted_tables`` (the
+``MetaData`` API), ``Schema.model_validate(obj).metadata``, and modules that never run in a
+process with the model's module.
 
 ## Safety
 
 After the rename, ``obj.metadata`` no longer fails or reads the column: it silently returns the
-base's ``MetaData`` (seed 002's *MetaData() serialization error*). So the fix is **safe** only
-when every possible use found was renamed. It is marked **unsafe** (applied only with
-``--unsafe-fixes``) and each doubtful use is reported with its file and line when there is:
+base's ``MetaData`` (seed 002's *MetaData() serialization error*). So a use the fixer cannot
+rename is reported with its file and line, and decides the fix's safety by type evidence:
 
-- a use on an object whose type the fixer cannot prove (``item.metadata`` of an unannotated
-  parameter, ``rows[0].metadata``), a class-level use whose meaning the context does not show,
-  ``Model(**data)``, ``getattr(obj, "metadata")``, a ``filter_by(metadata=...)`` on an unknown
-  query;
-- a Pydantic model with ``from_attributes=True`` (or ``orm_mode``) that has a ``metadata``
-  field: it reads the attribute by name. Its field name is part of the API, so it is not
-  renamed; the report suggests ``metadata: dict = Field(validation_alias=AliasChoices(
-  "metadata", "meta_data"))``, which keeps the API and reads the new attribute;
-- code that reads attributes by column name (``getattr(obj, column.name)`` over
-  ``__table__.columns``): the column is still called ``metadata``, the attribute is not.
+- **Certainly this model's** (the fix is **unsafe**, applied only with ``--unsafe-fixes``): a
+  class-level use whose meaning the context does not show, ``Model(**data)``,
+  ``getattr(obj, "metadata")`` on an instance, an object that is an instance on some paths only,
+  a from_attributes schema that could read the model but cannot be rewritten (Pydantic 1's
+  ``orm_mode``, a field that has an alias already), and code that reads attributes by column
+  name (``getattr(obj, column.name)`` over ``__table__.columns``: the column is still called
+  ``metadata``, the attribute is not).
+- **An object of unknown type** (an unannotated parameter, ``self.item``, ``getattr(obj,
+  "metadata")``): the candidates are the classes in the project that have a ``metadata``
+  attribute (a field, a column, a property, ``self.metadata = ...``), among the modules that run
+  with the model's. If the module sees another of them (it names it), or it names neither the
+  model nor any of them while one exists, the use may be another class's: it is reported
+  (a warning; a note under ``-v`` in a module that never names the model) and the fix stays
+  safe. If the model is the only class with the attribute the module can see, it is probably a
+  use of the model: the fix is unsafe and the line is reported.
 
-Code outside the project (other services, templates) cannot be seen; on SQLAlchemy 2.0 the
-class never loaded with the old name, so nothing running can depend on it.
+A use that belongs to another class never makes this model's fix unsafe. Code outside the
+project (other services, templates) cannot be seen; on SQLAlchemy 2.0 the class never loaded
+with the old name, so nothing running can depend on it.
 
 ## What it won't touch
 
@@ -65,8 +86,8 @@ class never loaded with the old name, so nothing running can depend on it.
 - A ``metadata`` member that is not mapped (a method, a property, ``metadata = MetaData()``).
 - A declaration it cannot rewrite keeping the column name (several targets, ``Column(*args)``,
   a value that is not ``Column``/``mapped_column``/``relationship``): reported, left alone.
-- Modules that never name the class (no import of it or of its module): instances that reach
-  them through function calls are not tracked.
+- Modules that never name the class: instances that reach them through function calls are
+  not tracked, so their untyped uses are judged as above.
 
 ## Example
 
