@@ -699,3 +699,19 @@ print("ok")
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "ok"
+
+
+def test_reading_columns_by_name_elsewhere_does_not_block(tmp_path: Path) -> None:
+    script = (
+        "def dump(obj):\n    return {c.name: getattr(obj, c.name) for c in obj.__table__.columns}\n"
+    )
+    files = app("    metadata = Column(JSON)", service="from app.models import Asset\n")
+    files["tools/dump.py"] = script  # a standalone script: it never runs beside the model
+    result, _ = plan(files, tmp_path)
+    assert result.fixes[0].safe and not result.diagnostics, messages(result)
+    files["app/dump.py"] = script
+    files["app/service.py"] = "from app import dump\nfrom app.models import Asset\n"
+    result, _ = plan(files, tmp_path)
+    assert not result.fixes[
+        0
+    ].safe and "app/dump.py:1: dump() reads attributes by column name" in messages(result)

@@ -252,7 +252,13 @@ def plan(ctx: FixerContext) -> Plan:
     _plan_schemas(project, models, targets, edits, imports)
     dynamic_notes = _reads_by_column_name(project)
     for group in _groups(targets):
-        notes = list(dict.fromkeys([n for t in group for n in t.notes] + dynamic_notes))
+        # Code that reads columns by name matters where it can be handed the model's rows.
+        dynamic = [
+            n
+            for n in dynamic_notes
+            if any(ctx.index.share_a_process(t.path, n.path or t.path) for t in group)
+        ]
+        notes = list(dict.fromkeys([n for t in group for n in t.notes] + dynamic))
         out.fixes.append(_make_fix(project, group, edits, imports, doubtful=len(notes)))
         out.diagnostics.extend(notes)
         out.diagnostics.extend(dict.fromkeys(n for t in group for n in t.reported))
@@ -501,6 +507,7 @@ class _Uses:
         self.project = index.project
         self.models = models
         self.targets = targets
+        self._trees: dict[str, ast.Module] = {}
         self._imports: dict[str, list[_Import]] = {}
         self._identifiers: dict[str, set[str]] = {}
         self._refs: dict[tuple[str, int], ClassRefs | None] = {}
@@ -509,14 +516,19 @@ class _Uses:
 
     # ------------------------------------------------------------ per file
 
+    def tree(self, path: str) -> ast.Module:
+        """The file's ``ast`` (an empty module when it does not parse), parsed once."""
+        if path not in self._trees:
+            try:
+                self._trees[path] = ast.parse(self.project.files[path])
+            except (SyntaxError, ValueError):
+                self._trees[path] = ast.Module(body=[], type_ignores=[])
+        return self._trees[path]
+
     def imports(self, path: str) -> list[_Import]:
         if path not in self._imports:
             found: list[_Import] = []
-            try:
-                tree = ast.parse(self.project.files[path])
-            except (SyntaxError, ValueError):
-                tree = ast.Module(body=[], type_ignores=[])
-            for node in ast.walk(tree):
+            for node in ast.walk(self.tree(path)):
                 if isinstance(node, ast.Import):
                     for alias in node.names:
                         local = alias.asname or alias.name.split(".")[0]
@@ -533,11 +545,7 @@ class _Uses:
         """Every name and attribute name the file mentions (which classes can it see)."""
         if path not in self._identifiers:
             names: set[str] = set()
-            try:
-                tree = ast.parse(self.project.files[path])
-            except (SyntaxError, ValueError):
-                tree = ast.Module(body=[], type_ignores=[])
-            for node in ast.walk(tree):
+            for node in ast.walk(self.tree(path)):
                 if isinstance(node, ast.Name):
                     names.add(node.id)
                 elif isinstance(node, ast.Attribute):
@@ -649,14 +657,19 @@ class _Uses:
             if self.index.facts(path).syntax_error:
                 continue
             refs = self.refs(path, target)
-            # A module that never runs beside the model's cannot be handed one of its rows.
-            if refs is None and not self.index.share_a_process(target.path, path):
+            returning = self.returning(path, target)
+            if refs is None and not returning:
+                # It never names the class, so nothing in it can be proved: only its reads on
+                # untyped parameters may be the model's. A module that never runs beside the
+                # model's cannot be handed one of its rows.
+                if self.index.share_a_process(target.path, path):
+                    for line, what in self.untyped_reads(path, target.old, class_api):
+                        self.judge(target, path, False, line, what)
                 continue
             try:
                 module = self.project.parse(path)
             except cst.ParserSyntaxError:
                 continue
-            third_party = self.third_party(path)
             uses = find_reserved_uses(
                 module,
                 refs or ClassRefs(frozenset()),
@@ -664,8 +677,8 @@ class _Uses:
                 target.new,
                 class_api,
                 class_name=target.model.name,
-                returning=self.returning(path, target),
-                third_party=third_party.__contains__,
+                returning=returning,
+                third_party=self.third_party(path).__contains__,
             )
             if uses.renames:
                 edits.setdefault(path, {}).update(uses.renames)
@@ -683,6 +696,53 @@ class _Uses:
                 )
             for line, what in uses.possible:
                 self.judge(target, path, refs is not None, line, what)
+
+    def untyped_reads(
+        self, path: str, old: str, class_api: frozenset[str]
+    ) -> list[tuple[int | None, str]]:
+        """``p.old`` and ``getattr(p, "old")`` on unannotated parameters ``p`` (not ``self`` or
+        ``cls``), except the ``MetaData`` API (``p.metadata.create_all()``): read with ``ast``,
+        for modules that never name the class (libcst's scope analysis is for modules that
+        can prove something)."""
+        tree = self.tree(path)
+        metadata_api = {
+            id(node.value)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute) and node.attr in class_api
+        }
+        found: dict[tuple[int, int], str] = {}
+        for function in ast.walk(tree):
+            if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                continue
+            arguments = function.args
+            untyped = {
+                a.arg
+                for a in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+                if a.annotation is None and a.arg not in ("self", "cls")
+            }
+            for node in ast.walk(function) if untyped else ():
+                receiver: ast.expr | None = None
+                if isinstance(node, ast.Attribute) and node.attr == old:
+                    if id(node) not in metadata_api:
+                        receiver = node.value
+                elif (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Name)
+                    and node.func.id in ("getattr", "hasattr", "setattr")
+                    and len(node.args) >= 2
+                    and isinstance(node.args[1], ast.Constant)
+                    and node.args[1].value == old
+                ):
+                    receiver = node.args[0]
+                if (
+                    isinstance(receiver, ast.Name)
+                    and receiver.id in untyped
+                    and isinstance(node, ast.expr)
+                ):
+                    found[(node.lineno, node.col_offset)] = (
+                        f"`{ast.unparse(node)}`: cannot tell what `{receiver.id}` is"
+                    )
+        return [(line, what) for (line, _), what in sorted(found.items())]
 
     def judge(
         self, target: _Target, path: str, names_class: bool, line: int | None, what: str
@@ -727,11 +787,7 @@ class _Uses:
         for path in sorted(self.project.files_containing(old)):
             if not self.index.share_a_process(target.path, path):
                 continue
-            try:
-                tree = ast.parse(self.project.files[path])
-            except (SyntaxError, ValueError):
-                continue
-            for node in ast.walk(tree):
+            for node in ast.walk(self.tree(path)):
                 if isinstance(node, ast.ClassDef) and (path, node.name) not in ours:
                     line = _binds_attribute(node, old)
                     if line is not None:
