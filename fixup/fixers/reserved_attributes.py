@@ -552,6 +552,8 @@ class _Uses:
                     names.add(node.attr)
                 elif isinstance(node, ast.alias):
                     names.add(node.asname or node.name.rpartition(".")[2])
+                elif isinstance(node, ast.ClassDef):
+                    names.add(node.name)
             self._identifiers[path] = names
         return self._identifiers[path]
 
