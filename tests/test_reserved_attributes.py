@@ -715,3 +715,25 @@ def test_reading_columns_by_name_elsewhere_does_not_block(tmp_path: Path) -> Non
     assert not result.fixes[
         0
     ].safe and "app/dump.py:1: dump() reads attributes by column name" in messages(result)
+
+
+def test_subclasses_inherit_the_renamed_column(tmp_path: Path) -> None:
+    member = "    metadata = Column(JSON)\n\n\nclass Photo(Asset):\n    pass"
+    service = """\
+from sqlalchemy import select
+
+from app.models import Photo
+
+
+class Thumbnail(Photo):
+    pass
+
+
+def f(db):
+    Thumbnail(metadata={})
+    return db.scalars(select(Photo).order_by(Photo.metadata.desc())).first().metadata
+"""
+    new, result = after(app(member, service=service), tmp_path)
+    assert "Thumbnail(meta_data={})" in new["app/service.py"]
+    assert "order_by(Photo.meta_data.desc())).first().meta_data" in new["app/service.py"]
+    assert result.fixes[0].safe, messages(result)

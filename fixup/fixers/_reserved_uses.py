@@ -172,7 +172,7 @@ class _Finder(_UseFinder):
                 verdicts.append(check(value))
             finally:
                 self._resolving.discard(id(value))
-        return all(verdicts)
+        return bool(verdicts) and all(verdicts)
 
     def is_query(self, node: cst.BaseExpression) -> bool:
         if isinstance(node, cst.Name):

@@ -595,9 +595,34 @@ class _Uses:
                 names.add(name)
         # A name another import also binds may be something else where it is read.
         names = {n for n in names if "." in n or n == defined_here or n not in bound_elsewhere}
+        # Subclasses defined here inherit the column (unless they declare the name again).
+        found = self.models.get(path)
+        grew = found is not None
+        while grew and found is not None:
+            grew = False
+            for sub in found.classes.values():
+                if (
+                    sub.name not in names
+                    and target.old not in sub.members
+                    and any(base in names for base in sub.bases)
+                ):
+                    names.add(sub.name)
+                    grew = True
         if not names:
             return None
         return ClassRefs(frozenset(names), defined_here)
+
+    def _derives(self, path: str, model: ModelClass, target: _Target, depth: int = 0) -> bool:
+        """``model`` (defined in ``path``) is the target class or inherits its column."""
+        if (path, model.name) == (target.path, target.model.name):
+            return True
+        if target.old in model.members or depth > 8:
+            return False
+        for base in model.bases:
+            located = _locate_class(self.project, self.models, path, base)
+            if located is not None and self._derives(*located, target, depth + 1):
+                return True
+        return False
 
     def _names_class(
         self, path: str, imported: _Import, source: str, target: _Target
@@ -612,12 +637,10 @@ class _Uses:
             return f"{source if unaliased else imported.local}.{cls}"
         module_file = project.resolve(source)
         # An import of the class keeps its name (``as`` only renames the local binding).
-        if (
-            imported.name == cls
-            and module_file is not None
-            and _located_at(project, self.models, module_file, imported.name, target)
-        ):
-            return imported.local
+        if imported.name[:1].isupper() and module_file is not None:
+            located = _locate_class(project, self.models, module_file, imported.name)
+            if located is not None and self._derives(*located, target):
+                return imported.local  # the class, or a subclass that inherits the column
         if project.resolve(f"{source}.{imported.name}") == target.path:
             return f"{imported.local}.{cls}"  # from pkg import models; models.Cls
         return None
@@ -829,15 +852,6 @@ def _binds_attribute(cls: ast.ClassDef, name: str) -> int | None:
         if any(isinstance(t, ast.Name) and t.id == name for t in targets) and not makes_metadata:
             return statement.lineno
     return None
-
-
-def _located_at(
-    project: Project, models: _Models, module_file: str, name: str, target: _Target
-) -> bool:
-    located = _locate_class(project, models, module_file, name)
-    return (
-        located is not None and located[0] == target.path and located[1].name == target.model.name
-    )
 
 
 # ---------------------------------------------------------------- schemas that read the attribute
