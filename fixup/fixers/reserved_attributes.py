@@ -508,6 +508,7 @@ class _Uses:
         self.models = models
         self.targets = targets
         self._trees: dict[str, ast.Module] = {}
+        self._family: dict[int, set[str]] = {}
         self._imports: dict[str, list[_Import]] = {}
         self._identifiers: dict[str, set[str]] = {}
         self._refs: dict[tuple[str, int], ClassRefs | None] = {}
@@ -596,7 +597,7 @@ class _Uses:
         # A name another import also binds may be something else where it is read.
         names = {n for n in names if "." in n or n == defined_here or n not in bound_elsewhere}
         # Subclasses defined here inherit the column (unless they declare the name again).
-        found = self.models.get(path)
+        found = self.models.get(path) if names else None  # libcst: only where it can matter
         grew = found is not None
         while grew and found is not None:
             grew = False
@@ -611,6 +612,22 @@ class _Uses:
         if not names:
             return None
         return ClassRefs(frozenset(names), defined_here)
+
+    def family(self, target: _Target) -> set[str]:
+        """The class's name and the names of project classes that may inherit from it (their
+        bases as written, from the index): only those imports are looked up."""
+        if id(target) not in self._family:
+            names = {target.model.name}
+            classes = [c for path in self.index.paths() for c in self.index.classes(path)]
+            grew = True
+            while grew:
+                grew = False
+                for c in classes:
+                    if c.name not in names and any(b.rpartition(".")[2] in names for b in c.bases):
+                        names.add(c.name)
+                        grew = True
+            self._family[id(target)] = names
+        return self._family[id(target)]
 
     def _derives(self, path: str, model: ModelClass, target: _Target, depth: int = 0) -> bool:
         """``model`` (defined in ``path``) is the target class or inherits its column."""
@@ -637,7 +654,7 @@ class _Uses:
             return f"{source if unaliased else imported.local}.{cls}"
         module_file = project.resolve(source)
         # An import of the class keeps its name (``as`` only renames the local binding).
-        if imported.name[:1].isupper() and module_file is not None:
+        if imported.name in self.family(target) and module_file is not None:
             located = _locate_class(project, self.models, module_file, imported.name)
             if located is not None and self._derives(*located, target):
                 return imported.local  # the class, or a subclass that inherits the column
