@@ -145,6 +145,8 @@ class _Finder(_UseFinder):
         self.third_party = third_party
         #: Values being resolved through variables (``q = q.filter(...)`` refers to itself).
         self._resolving: set[int] = set()
+        #: (check, values) -> verdict: a variable assigned many times is judged once.
+        self._through: dict[tuple[str, tuple[int, ...]], bool] = {}
 
     # ------------------------------------------------------------ reporting
 
@@ -163,16 +165,25 @@ class _Finder(_UseFinder):
         values = self.assigned_values(node)
         if not values:
             return False
-        verdicts = []
+        key = (getattr(check, "__name__", ""), tuple(id(v) for v in values))
+        if key in self._through:
+            return self._through[key]
+        judged = False
         for value in values:
             if id(value) in self._resolving:
                 continue
             self._resolving.add(id(value))
             try:
-                verdicts.append(check(value))
+                if not check(value):
+                    break
+                judged = True
             finally:
                 self._resolving.discard(id(value))
-        return bool(verdicts) and all(verdicts)
+        else:
+            self._through[key] = judged
+            return judged
+        self._through[key] = False
+        return False
 
     def is_query(self, node: cst.BaseExpression) -> bool:
         if isinstance(node, cst.Name):

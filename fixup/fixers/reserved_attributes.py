@@ -119,7 +119,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -250,7 +250,7 @@ def plan(ctx: FixerContext) -> Plan:
     for target in targets:
         uses.plan(target, edits)
     _plan_schemas(project, models, targets, edits, imports)
-    dynamic_notes = _reads_by_column_name(project)
+    dynamic_notes = _reads_by_column_name(project, uses.tree)
     for group in _groups(targets):
         # Code that reads columns by name matters where it can be handed the model's rows.
         dynamic = [
@@ -576,7 +576,10 @@ class _Uses:
         """How ``path`` names the target class (imports inside functions included), or None."""
         key = (path, id(target))
         if key not in self._refs:
-            self._refs[key] = self._class_refs(path, target)
+            # Every way of naming the class (``Cls``, ``models.Cls``) has its name in the text.
+            text = self.project.files[path]
+            named = any(name in text for name in self.family(target))
+            self._refs[key] = self._class_refs(path, target) if named else None
         return self._refs[key]
 
     def _class_refs(self, path: str, target: _Target) -> ClassRefs | None:
@@ -1121,17 +1124,15 @@ def _reads_attributes(model: ModelClass) -> bool:
     )
 
 
-def _reads_by_column_name(project: Project) -> list[Diagnostic]:
+def _reads_by_column_name(
+    project: Project, tree_of: Callable[[str], ast.Module]
+) -> list[Diagnostic]:
     """Functions that loop over ``__table__.columns`` and ``getattr`` by a computed name."""
     notes: list[Diagnostic] = []
     for path in sorted(project.files_containing("__table__")):
         if "getattr" not in project.files[path]:
             continue
-        try:
-            tree = ast.parse(project.files[path])
-        except (SyntaxError, ValueError):
-            continue
-        for function in ast.walk(tree):
+        for function in ast.walk(tree_of(path)):
             if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 continue
             if _walks_columns(function) and any(_dynamic_getattr(n) for n in ast.walk(function)):
