@@ -509,6 +509,7 @@ class _Uses:
         self.targets = targets
         self._trees: dict[str, ast.Module] = {}
         self._family: dict[int, set[str]] = {}
+        self._all_returning: dict[int, set[str]] = {}
         self._imports: dict[str, list[_Import]] = {}
         self._identifiers: dict[str, set[str]] = {}
         self._refs: dict[tuple[str, int], ClassRefs | None] = {}
@@ -667,7 +668,10 @@ class _Uses:
 
     def returning(self, path: str, target: _Target) -> set[str]:
         """Local names of functions ``path`` imports from the project that return an instance."""
-        found = set()
+        found: set[str] = set()
+        text = self.project.files[path]
+        if not any(name in text for name in self.all_returning(target)):
+            return found
         for imported in self.imports(path):
             source = _absolute(self.project, path, imported.module)
             module_file = self.project.resolve(source) if source else None
@@ -678,6 +682,17 @@ class _Uses:
             ):
                 found.add(imported.local)
         return found
+
+    def all_returning(self, target: _Target) -> set[str]:
+        """Every function in the project annotated to return the class (a cheap prefilter:
+        such a function lives in a module that names the class)."""
+        if id(target) not in self._all_returning:
+            found: set[str] = set()
+            for path in self.project.files_containing(*self.family(target)):
+                if "->" in self.project.files[path]:
+                    found |= self.functions_returning(path, target)
+            self._all_returning[id(target)] = found
+        return self._all_returning[id(target)]
 
     def functions_returning(self, path: str, target: _Target) -> set[str]:
         key = (path, id(target))
