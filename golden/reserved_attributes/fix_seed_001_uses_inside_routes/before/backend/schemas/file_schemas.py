@@ -1,0 +1,16 @@
+from pydantic import BaseModel, ConfigDict
+
+
+class FileCreate(BaseModel):
+    project_id: int
+    filename: str
+    metadata: dict | None = None
+
+
+class FileResponse(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    filename: str
+    # The API calls it metadata; the response is read from the ORM object.
+    metadata: dict | None = None
