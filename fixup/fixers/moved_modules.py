@@ -1,4 +1,4 @@
-"""Point imports of project modules that were renamed or moved at where their names went.
+"""Point imports at where their names went: moved modules, renamed packages, wrong modules.
 
 ## What it does
 
