@@ -283,6 +283,12 @@ class _Finder:
             if info.error:
                 continue
             aliases = dict(info.imports.module_aliases)
+            # One local name imported from two places (`from app.sql import util` in one
+            # function, `from app.engine import util` in another): which one a read means
+            # depends on the scope, so reads through it are not judged.
+            bound: dict[str, set[str]] = {}
+            for level, module, name, asname, _ in info.imports.from_imports:
+                bound.setdefault(asname or name, set()).add(f"{level}:{module}.{name}")
             for level, module, name, asname, line in info.imports.from_imports:
                 if name == "*":
                     continue
@@ -296,6 +302,9 @@ class _Finder:
                     aliases.setdefault(asname or name, f"{absolute}.{name}")
                     continue
                 ask(target, name, Use(importer, line, f"from {'.' * level}{module} import {name}"))
+            for local, sources in bound.items():
+                if len(sources) > 1:
+                    aliases.pop(local, None)
             for chain, line in info.imports.attribute_reads:
                 found = self._attribute_target(importer, aliases, chain)
                 if found is not None:
