@@ -73,6 +73,9 @@ class ImportRoots:
     local: frozenset[str] = frozenset()
     #: Evidence that points two ways, said once per app with the setting that settles it.
     ambiguities: tuple[str, ...] = ()
+    #: The files that start an app (served by a command, run as a script or with ``-m``,
+    #: an entry script with a ``__main__`` guard), each with how it starts.
+    entries: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def shared(self) -> tuple[str, ...]:
@@ -147,10 +150,16 @@ def detect_roots(
 ) -> ImportRoots:
     """The import roots of a project: ``files`` are its Python files (path -> text),
     ``evidence`` the texts of the files named by ``EVIDENCE_NAMES`` (path -> text)."""
+    detector = _Detector(files, evidence)
     if declared is not None:
         paths = tuple(normalise_dir(d) for d in declared)
-        return ImportRoots(paths, {p: "[tool.fixup] roots" for p in paths}, declared=True)
-    return _Detector(files, evidence).detect()
+        return ImportRoots(
+            paths,
+            {p: "[tool.fixup] roots" for p in paths},
+            declared=True,
+            entries=detector.entry_files(),
+        )
+    return detector.detect()
 
 
 class _Detector:
@@ -162,6 +171,15 @@ class _Detector:
         self.shared: dict[str, str] = {}
         self.local: dict[str, str] = {}
         self.ambiguities: list[str] = []
+        self.entries: dict[str, str] = {}
+
+    def entry_files(self) -> dict[str, str]:
+        """The files that start an app, without deciding roots (they are declared)."""
+        for _ in self._command_roots():
+            pass
+        for _ in self._script_roots():
+            pass
+        return self.entries
 
     def detect(self) -> ImportRoots:
         for folder, source in self._packaging_roots():
@@ -185,7 +203,11 @@ class _Detector:
         sources = {**self.shared, **{k: v for k, v in self.local.items() if k not in self.shared}}
         local = frozenset(k for k in self.local if k not in self.shared)
         return ImportRoots(
-            tuple(sources), sources, local=local, ambiguities=tuple(dict.fromkeys(self.ambiguities))
+            tuple(sources),
+            sources,
+            local=local,
+            ambiguities=tuple(dict.fromkeys(self.ambiguities)),
+            entries=self.entries,
         )
 
     def _add_local(self, folder: str, source: str) -> None:
@@ -298,6 +320,9 @@ class _Detector:
                 f"set `[tool.fixup] roots` to say which folders are on sys.path"
             )
         for folder in chosen:
+            for suffix in suffixes:
+                if (path := join(folder, suffix)) in self.files:
+                    self.entries.setdefault(path, command)
             yield folder, f"{command} imports `{module}` from here"
 
     def _flask_file_root(self, file: str, near: str, command: str) -> Iterator[tuple[str, str]]:
@@ -305,6 +330,7 @@ class _Detector:
         the file's packages goes on sys.path."""
         path = join(near, file)
         if path in self.files:
+            self.entries.setdefault(path, command)
             folder = parent(path)
             while folder and folder in self.packages:
                 folder = parent(folder)
@@ -313,6 +339,7 @@ class _Detector:
     def _script_root(self, script: str, near: str, command: str) -> Iterator[tuple[str, str]]:
         path = join(near, script)
         if path in self.files:
+            self.entries.setdefault(path, command)
             yield parent(path), f"{command} runs it with its folder first on sys.path"
 
     # -- script folders and entry scripts
@@ -345,6 +372,7 @@ class _Detector:
                 names = {m.split(".")[0] for m in _imported(text)}
                 sibling = sorted(names & siblings - {PurePosixPath(path).stem})
                 if sibling and _runs_as_script(text):
+                    self.entries.setdefault(path, "an entry script with a __main__ guard")
                     yield folder, f"the entry script {path} runs with its folder as the import root"
                     break
                 if sibling:

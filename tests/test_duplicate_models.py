@@ -547,13 +547,20 @@ def test_no_live_copy_when_nothing_imports_one_more(tmp_path: Path) -> None:
 
 def test_a_module_a_server_command_names_is_an_entry_point(tmp_path: Path) -> None:
     (tmp_path / "Dockerfile").write_text('CMD ["uvicorn", "app.api:app", "--host", "0.0.0.0"]\n')
+    (tmp_path / "Procfile").write_text(
+        "worker: python -m app.worker\nweb: flask --app app.web run\n"
+    )
     files = two_user_copies()
     files["app/api.py"] = "from app.models.users import User\n"
+    files["app/worker.py"] = files["app/web.py"] = ""
     files["tests/test_user.py"] = "from app.models.user import User\n"
     project = Project.from_files(tmp_path, files)
-    assert entry_points(ProjectIndex(project)) == {
-        "app/api.py": "served by a command in Dockerfile"
-    }
+    # The project model's start commands: the same evidence that decides the import roots.
+    found = entry_points(ProjectIndex(project))
+    assert sorted(found) == ["app/api.py", "app/web.py", "app/worker.py"]
+    assert found["app/api.py"].endswith("in Dockerfile")
+    assert found["app/worker.py"] == "`python -m app.worker` in Procfile"
+    assert found["app/web.py"] == "`flask --app app.web` in Procfile"
     assert decide(ProjectIndex(project), COPIES).live == "app/models/users.py"
 
 

@@ -19,10 +19,6 @@ from fixup.index import ProjectIndex, absolute_module, dotted
 
 #: Files that start an app when they run or are served.
 _ENTRY_NAMES = frozenset({"main.py", "dev_server.py", "wsgi.py", "asgi.py", "app.py"})
-#: ``uvicorn app.main:app`` and its kin in a Dockerfile, Procfile, Makefile, compose file, README.
-_SERVER_TARGET = re.compile(
-    r"\b(?:uvicorn|gunicorn|hypercorn|daphne)\b[^\n]*?\b([A-Za-z_][\w.]*):[A-Za-z_]\w*"
-)
 #: Stems of modules that import the models to register them on a Base (``db/base.py``).
 _REGISTRY_STEMS = frozenset(
     {"base", "base_class", "registry", "model_registry", "all_models", "init_db"}
@@ -71,18 +67,18 @@ class Liveness:
 
 
 def entry_points(index: ProjectIndex) -> dict[str, str]:
-    """The files that start the project's apps, with why: ``main.py`` and its kin, and the
-    modules ``uvicorn``/``gunicorn`` commands serve. Tests are never entry points."""
+    """The files that start the project's apps, with why: those the project model found
+    started (served by uvicorn or gunicorn, ``flask --app``, ``python -m``, ``python x.py``,
+    ``[project.scripts]``, an entry script), and ``main.py`` and its kin. Tests never are."""
     project = index.project
-    found: dict[str, str] = {}
+    found = {
+        path: how
+        for path, how in project.roots.entries.items()
+        if path in project.files and not _is_test(path)
+    }
     for path in project.python_files():
         if PurePosixPath(path).name in _ENTRY_NAMES and not _is_test(path):
-            found[path] = "an app entry point"
-    for where, text in sorted(project.evidence.items()):
-        for match in _SERVER_TARGET.finditer(text):
-            target = project.resolve(match.group(1))
-            if target is not None and not _is_test(target):
-                found.setdefault(target, f"served by a command in {where}")
+            found.setdefault(path, "an app entry point")
     return found
 
 
