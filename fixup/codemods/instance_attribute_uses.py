@@ -170,7 +170,7 @@ def find_uses(
     """
     result = result if result is not None else AttributeUses()
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    finder = _UseFinder(refs, attribute, new, frozenset(class_api), result)
+    finder = UseFinder(refs, attribute, new, frozenset(class_api), result)
     finder.parents = wrapper.resolve(ParentNodeProvider)
     finder.positions = wrapper.resolve(PositionProvider)
     finder.scopes = wrapper.resolve(ScopeProvider)
@@ -217,7 +217,10 @@ class _Renamer(cst.CSTTransformer):
         return updated_node
 
 
-class _UseFinder(cst.CSTVisitor):
+class UseFinder(cst.CSTVisitor):
+    """Finds the uses ``find_uses`` returns; ``reserved-attributes`` extends it to follow
+    values through queries, variables and annotations (``fixers/_reserved_uses.py``)."""
+
     parents: Mapping[cst.CSTNode, cst.CSTNode]
     positions: Mapping[cst.CSTNode, object]
     scopes: Mapping[cst.CSTNode, object]

@@ -36,7 +36,7 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
-from fixup.codemods.instance_attribute_uses import AttributeUses, ClassRefs, _UseFinder
+from fixup.codemods.instance_attribute_uses import AttributeUses, ClassRefs, UseFinder
 from fixup.codemods.nodes import code, dotted_name
 
 #: ``Result.scalar_one()`` and friends: one instance from ``session.execute(select(Model))``.
@@ -126,7 +126,7 @@ def returning_functions(module: cst.Module, refs: ClassRefs) -> set[str]:
     }
 
 
-class _Finder(_UseFinder):
+class _Finder(UseFinder):
     def __init__(
         self,
         refs: ClassRefs,
