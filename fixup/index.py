@@ -749,16 +749,20 @@ class ProjectIndex:
             self._bindings[module] = names
         return self._bindings[module]
 
-    def modules_defining(self, name: str, excluding: str | None = None) -> list[str]:
-        """Modules that define ``name`` at the top level by a statement of their own."""
-        found = set()
-        for path, facts in self._facts.items():
-            if not any(d.name == name for d in facts.definitions):
+    def definitions_of(self, name: str) -> Iterator[tuple[str, str, Definition]]:
+        """Every top-level definition of ``name`` by a statement of its own (never a
+        re-export), in path order: (path, module, the first such definition)."""
+        for path in sorted(self._facts):
+            definition = next((d for d in self._facts[path].definitions if d.name == name), None)
+            if definition is None:
                 continue
             module = self.project.module_name(path)
-            if module is not None and module != excluding:
-                found.add(module)
-        return sorted(found)
+            if module is not None:
+                yield path, module, definition
+
+    def modules_defining(self, name: str, excluding: str | None = None) -> list[str]:
+        """Modules that define ``name`` at the top level by a statement of their own."""
+        return sorted({m for _, m, _ in self.definitions_of(name) if m != excluding})
 
     def importers(self, module: str) -> set[str]:
         """Files with an import of ``module`` in any form (``import module[.sub]``,

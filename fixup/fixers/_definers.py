@@ -41,17 +41,7 @@ class Definer:
 
 def definers(index: ProjectIndex, name: str) -> list[Definer]:
     """Every top-level definition of ``name`` in the project, in path order."""
-    project = index.project
-    found = []
-    for path in sorted(index.paths()):
-        module = project.module_name(path)
-        if module is None:
-            continue
-        for definition in index.facts(path).definitions:
-            if definition.name == name:
-                found.append(Definer(path, module, definition.line, definition.kind))
-                break
-    return found
+    return [Definer(path, module, d.line, d.kind) for path, module, d in index.definitions_of(name)]
 
 
 def reachable(index: ProjectIndex, importer: str, found: list[Definer]) -> list[Definer]:
