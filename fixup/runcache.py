@@ -142,6 +142,7 @@ def _fix_to_json(fix: Fix, *, full: bool) -> dict[str, Any]:
         "title": fix.title,
         "explanation": fix.explanation,
         "safe": fix.safe,
+        "renamed_away": sorted(fix.renamed_away),
         "provenance": [vars(p).copy() for p in fix.provenance],
         "changes": [
             [c.path, c.before if full else c.before is not None, c.after, c.renamed_from]
@@ -163,6 +164,7 @@ def _fix_from_json(data: Mapping[str, Any], files: Mapping[str, str] | None) -> 
         changes=tuple(changes),
         provenance=tuple(Provenance(**p) for p in data["provenance"]),
         safe=data["safe"],
+        renamed_away=frozenset(data["renamed_away"]),
     )
 
 

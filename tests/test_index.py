@@ -399,3 +399,28 @@ def test_facts_of_absolutised_imports_match_a_parse_of_the_new_text() -> None:
     moves = {(1, "", 1): "app.api", (1, "models", 2): "app.api.models", (2, "", 3): "app"}
     moves[(1, "models", 7)] = "app.api.models"
     assert with_absolute_imports(file_facts(before), moves) == file_facts(after)
+
+
+def test_the_run_cache_keeps_every_field_of_a_fix() -> None:
+    """A field the cache drops is lost on every warm run (``renamed_away`` tells the proofs and
+    the doctor that an old package name is the project's)."""
+    import dataclasses
+
+    from fixup.fix import FileChange, Fix, Provenance
+    from fixup.runcache import _fix_from_json, _fix_to_json
+
+    fix = Fix(
+        fixer="moved-modules",
+        title="Import service.models instead of the renamed app.models",
+        explanation="why",
+        changes=(FileChange("env.py", "import app.models\n", "import service.models\n", None),),
+        provenance=(Provenance("renamed in abc123", path="service/models.py"),),
+        safe=False,
+        renamed_away=frozenset({"app"}),
+    )
+    defaults = Fix(fixer="x", title="", explanation="", changes=())
+    changed = {f.name for f in dataclasses.fields(Fix)} - {
+        f.name for f in dataclasses.fields(Fix) if getattr(fix, f.name) == getattr(defaults, f.name)
+    }
+    assert changed == {f.name for f in dataclasses.fields(Fix)}, "set every field above"
+    assert _fix_from_json(_fix_to_json(fix, full=True), None) == fix
