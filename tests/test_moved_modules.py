@@ -6,6 +6,8 @@ import ast
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from fixup.cache import Cache
 from fixup.config import Config
 from fixup.fix import Plan
@@ -458,32 +460,37 @@ def test_no_redirect_into_another_app(tmp_path: Path) -> None:
     assert "services/users/app/auth/permissions.py:1" in diagnostic.message
 
 
-def test_search_into_another_package_tree_is_unsafe(tmp_path: Path) -> None:
-    files = {
-        **DEPS,
-        "shared/__init__.py": "",
-        "shared/security.py": "def require_owner(user=None):\n    return user\n",
-        "app/api/items.py": "from app.security import require_owner\n",
-    }
-    commit(tmp_path, files, "Add", 0)
+@pytest.mark.parametrize(
+    ("extra", "reason"),
+    [
+        pytest.param(
+            {
+                "shared/__init__.py": "",
+                "shared/security.py": "def require_owner(user=None):\n    return user\n",
+                "app/api/items.py": "from app.security import require_owner\n",
+            },
+            "found in another package tree (shared.security)",
+            id="another-package-tree",
+        ),
+        pytest.param(
+            {
+                "app/tests/__init__.py": "",
+                "app/tests/factories.py": "class UserFactory:\n    pass\n",
+                "app/api/items.py": "from app.factories import UserFactory\n",
+            },
+            "defined in a test, bench or example file (app/tests/factories.py)",
+            id="tests-folder",
+        ),
+    ],
+)
+def test_a_definer_outside_the_app_code_makes_the_redirect_unsafe(
+    tmp_path: Path, extra: dict[str, str], reason: str
+) -> None:
+    commit(tmp_path, {**DEPS, **extra}, "Add", 0)
     _, plan = run(tmp_path)
     [fix] = plan.fixes
     assert not fix.safe
-    assert "found in another package tree (shared.security)" in fix.explanation
-
-
-def test_definer_in_a_tests_folder_is_unsafe(tmp_path: Path) -> None:
-    files = {
-        **DEPS,
-        "app/tests/__init__.py": "",
-        "app/tests/factories.py": "class UserFactory:\n    pass\n",
-        "app/api/items.py": "from app.factories import UserFactory\n",
-    }
-    commit(tmp_path, files, "Add", 0)
-    _, plan = run(tmp_path)
-    [fix] = plan.fixes
-    assert not fix.safe
-    assert "defined in a test, bench or example file (app/tests/factories.py)" in fix.explanation
+    assert reason in fix.explanation
 
 
 def test_native_extension_twin_makes_the_redirect_unsafe(tmp_path: Path) -> None:
