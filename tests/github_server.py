@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import trustme
 
@@ -77,6 +77,36 @@ class _LoopbackServer(ThreadingHTTPServer):
         return sock, address
 
 
+_Served = TypeVar("_Served", bound="_OnLoopback")
+
+
+class _OnLoopback:
+    """A ``_LoopbackServer`` served on a thread for the length of a ``with`` block."""
+
+    _server: _LoopbackServer
+
+    def _serve(self, server: _LoopbackServer) -> None:
+        self._server = server
+        self._thread = threading.Thread(target=server.serve_forever, daemon=True)
+
+    @property
+    def port(self) -> int:
+        return int(self._server.server_address[1])
+
+    @property
+    def connections(self) -> list[tuple[str, int]]:
+        return self._server.connections
+
+    def __enter__(self: _Served) -> _Served:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join()
+
+
 @dataclass
 class Exchange:
     """One request and the response the server gave."""
@@ -108,7 +138,7 @@ class StoredPull:
     head_owner: str = ""
 
 
-class FakeGitHub:
+class FakeGitHub(_OnLoopback):
     """The fake API for one repository ``owner/name``; ``bare_repo`` is its git remote."""
 
     def __init__(
@@ -127,7 +157,7 @@ class FakeGitHub:
         #: GitHub caps per_page at 100; tests lower the cap to exercise pagination.
         self.page_size = page_size
         self._lock = threading.Lock()
-        self._server = _LoopbackServer(self._handler(), tls=True)
+        self._serve(_LoopbackServer(self._handler(), tls=True))
         self.pulls: list[StoredPull] = []
         self.labels: list[dict[str, Any]] = []
         self.labels.append(self._label("bug", "d73a4a", "Something isn't working", True))
@@ -136,30 +166,10 @@ class FakeGitHub:
         self.failures: list[tuple[str, str, int, Any, dict[str, str]]] = []
         #: When set, every request gets a primary rate-limit 403 resetting at this epoch second.
         self.rate_limit_reset: int | None = None
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    # ------------------------------------------------------------ lifecycle
-
-    @property
-    def port(self) -> int:
-        return int(self._server.server_address[1])
 
     @property
     def url(self) -> str:
         return f"https://127.0.0.1:{self.port}"
-
-    @property
-    def connections(self) -> list[tuple[str, int]]:
-        return self._server.connections
-
-    def __enter__(self) -> FakeGitHub:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join()
 
     # ------------------------------------------------------------ test helpers
 
@@ -645,7 +655,7 @@ class Recorded:
     body: bytes
 
 
-class Recorder:
+class Recorder(_OnLoopback):
     """A loopback server standing in for another forge (or any host that is not GitHub's API):
     it logs every connection and every request with all its headers, and answers every request
     with 401 and a Basic challenge, the answer most likely to draw credentials out of a client."""
@@ -672,29 +682,11 @@ class Recorder:
 
             do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _serve
 
-        self._server = _LoopbackServer(Handler, tls=tls)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def port(self) -> int:
-        return int(self._server.server_address[1])
+        self._serve(_LoopbackServer(Handler, tls=tls))
 
     @property
     def url(self) -> str:
         return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
-
-    @property
-    def connections(self) -> list[tuple[str, int]]:
-        return self._server.connections
-
-    def __enter__(self) -> Recorder:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join()
 
     def carries(self, secrets: list[str]) -> list[str]:
         """Where any of ``secrets`` appears in what the server received (an empty list: nowhere)."""
